@@ -1,0 +1,59 @@
+package dev.braid.connectors;
+
+import dev.braid.schema.Source;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.util.Properties;
+
+/** Factories for the Kafka sources and sinks of every Braid job. */
+public final class BraidKafka {
+
+    private BraidKafka() {}
+
+    /**
+     * A source of raw records from one topic, read_committed, starting at the group's committed
+     * offsets (earliest for a new group). Offsets live in Flink's checkpoints; the commit to Kafka
+     * is for monitoring only.
+     */
+    public static KafkaSource<RawRecord> rawSource(
+            KafkaSettings kafka, String topic, Source family, String groupId) {
+        return KafkaSource.<RawRecord>builder()
+                .setProperties(kafka.clientProperties())
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperty("isolation.level", "read_committed")
+                .setDeserializer(new RawRecordDeserializer(family))
+                .build();
+    }
+
+    /**
+     * An exactly-once sink of Avro records to one topic. Readers see its output when the checkpoint
+     * that covers it completes. {@code transactionalIdPrefix} must be unique per sink and per job.
+     */
+    public static <T extends SpecificRecord> KafkaSink<T> exactlyOnceSink(
+            KafkaSettings kafka,
+            String topic,
+            Class<T> recordClass,
+            SerializableFunction<T, String> keyOf,
+            SerializableFunction<T, Long> timestampOf,
+            String transactionalIdPrefix) {
+        Properties producer = kafka.clientProperties();
+        producer.setProperty(
+                "transaction.timeout.ms", Long.toString(kafka.transactionTimeout().toMillis()));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(producer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, recordClass, keyOf, timestampOf))
+                .build();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.braid.connectors;
+
+import dev.braid.schema.Source;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The one registry of Braid's topic names and their configuration. Immutable; every job reads its
+ * names from here so that a renamed topic is renamed everywhere.
+ */
+public final class Topics implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final long DAY_MS = 24L * 60 * 60 * 1000;
+
+    public static final ConfigOption<String> EVENTS =
+            ConfigOptions.key("braid.topics.events")
+                    .stringType()
+                    .defaultValue("braid.events")
+                    .withDescription("Normalized events, Avro NormalizedEvent.");
+
+    public static final ConfigOption<String> DEAD_LETTERS =
+            ConfigOptions.key("braid.topics.dead-letters")
+                    .stringType()
+                    .defaultValue("braid.dead-letters")
+                    .withDescription("Records that could not be normalized, Avro DeadLetter.");
+
+    private final Map<Source, String> raw;
+    private final String events;
+    private final String deadLetters;
+
+    private Topics(Map<Source, String> raw, String events, String deadLetters) {
+        this.raw = Collections.unmodifiableMap(new EnumMap<>(raw));
+        this.events = events;
+        this.deadLetters = deadLetters;
+    }
+
+    /** The option naming the raw topic of one source, for example {@code braid.topics.raw.backend}. */
+    public static ConfigOption<String> rawOption(Source source) {
+        String family = source.name().toLowerCase();
+        return ConfigOptions.key("braid.topics.raw." + family)
+                .stringType()
+                .defaultValue("braid.raw." + family)
+                .withDescription("Raw " + family + " records as the tools emit them.");
+    }
+
+    /** All topic options, for validation of unknown keys and for documentation. */
+    public static List<ConfigOption<String>> options() {
+        List<ConfigOption<String>> options = new ArrayList<>();
+        for (Source source : Source.values()) {
+            options.add(rawOption(source));
+        }
+        options.add(EVENTS);
+        options.add(DEAD_LETTERS);
+        return options;
+    }
+
+    /** Reads and validates topic names; throws {@link IllegalArgumentException} naming the bad key. */
+    public static Topics from(ReadableConfig config) {
+        Map<Source, String> raw = new EnumMap<>(Source.class);
+        for (Source source : Source.values()) {
+            raw.put(source, validName(config, rawOption(source)));
+        }
+        Topics topics = new Topics(raw, validName(config, EVENTS), validName(config, DEAD_LETTERS));
+        long distinct = topics.all().stream().map(TopicSpec::name).distinct().count();
+        if (distinct != topics.all().size()) {
+            throw new IllegalArgumentException(
+                    "braid.topics.*: every topic needs its own name, but some share one: " + topics.all());
+        }
+        return topics;
+    }
+
+    private static String validName(ReadableConfig config, ConfigOption<String> option) {
+        String name = config.get(option);
+        if (name == null || !LEGAL_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    option.key() + " = '" + name + "' is not a legal Kafka topic name: use 1 to 249 of a-z A-Z 0-9 . _ -");
+        }
+        return name;
+    }
+
+    public String raw(Source source) {
+        return raw.get(source);
+    }
+
+    public String events() {
+        return events;
+    }
+
+    public String deadLetters() {
+        return deadLetters;
+    }
+
+    /** Every topic with the partitions and retention Braid expects; used to create them. */
+    public List<TopicSpec> all() {
+        List<TopicSpec> specs = new ArrayList<>();
+        for (Source source : Source.values()) {
+            specs.add(new TopicSpec(raw(source), 3, retention(7 * DAY_MS)));
+        }
+        specs.add(new TopicSpec(events, 6, retention(7 * DAY_MS)));
+        // Dead letters wait for a person: keep them longer than the data they came from.
+        specs.add(new TopicSpec(deadLetters, 1, retention(30 * DAY_MS)));
+        return specs;
+    }
+
+    private static Map<String, String> retention(long millis) {
+        return Map.of("retention.ms", Long.toString(millis));
+    }
+
+    @Override
+    public String toString() {
+        return "Topics{raw=" + raw + ", events=" + events + ", deadLetters=" + deadLetters + '}';
+    }
+}

@@ -1,0 +1,70 @@
+package dev.braid.normalize.parse;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Parses the timestamps tools write: ISO-8601 with or without zone, epoch seconds or millis,
+ * Python's {@code 2024-01-02 15:04:05,123}, Go's {@code 2024/01/02 15:04:05}. Times without a zone
+ * are UTC; times without a date take the date of the Kafka timestamp.
+ */
+public final class Timestamps {
+
+    private static final DateTimeFormatter PYTHON = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+    private static final DateTimeFormatter GO_LOG = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss[.SSSSSS]");
+    private static final DateTimeFormatter SPACE_ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
+
+    private Timestamps() {}
+
+    /** Epoch millis of the text, or {@link Drafts#NO_TIME} when it is not a timestamp. */
+    public static long parse(String text) {
+        if (text == null || text.isBlank()) {
+            return Drafts.NO_TIME;
+        }
+        String t = text.trim();
+        if (t.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+            return fromEpochNumber(Double.parseDouble(t));
+        }
+        try {
+            return OffsetDateTime.parse(t).toInstant().toEpochMilli();
+        } catch (DateTimeParseException ignored) {
+            // not ISO with offset; try the others
+        }
+        try {
+            return Instant.parse(t).toEpochMilli();
+        } catch (DateTimeParseException ignored) {
+            // try the next
+        }
+        for (DateTimeFormatter format : new DateTimeFormatter[] {
+                DateTimeFormatter.ISO_LOCAL_DATE_TIME, PYTHON, GO_LOG, SPACE_ISO}) {
+            try {
+                return LocalDateTime.parse(t, format).toInstant(ZoneOffset.UTC).toEpochMilli();
+            } catch (DateTimeParseException ignored) {
+                // try the next
+            }
+        }
+        return Drafts.NO_TIME;
+    }
+
+    /** Epoch seconds (zap, Python) or millis (pino, browsers) by magnitude. */
+    public static long fromEpochNumber(double value) {
+        return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+    }
+
+    /** A time of day ({@code 15:04:05.123}) on the UTC date of the fallback timestamp. */
+    public static long timeOfDay(String text, long fallbackMillis) {
+        try {
+            LocalTime time = LocalTime.parse(text.trim());
+            LocalDate date = Instant.ofEpochMilli(fallbackMillis).atZone(ZoneOffset.UTC).toLocalDate();
+            return date.atTime(time).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return Drafts.NO_TIME;
+        }
+    }
+}

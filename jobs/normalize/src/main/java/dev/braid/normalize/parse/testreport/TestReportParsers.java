@@ -1,0 +1,15 @@
+package dev.braid.normalize.parse.testreport;
+
+import dev.braid.normalize.parse.FormatParser;
+
+import java.util.List;
+
+/** The test formats, in the order they are tried when no {@code braid.format} header names one. */
+public final class TestReportParsers {
+
+    private TestReportParsers() {}
+
+    public static List<FormatParser> all() {
+        return List.of();
+    }
+}
