@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /** Produces raw bytes and reads topics back with read_committed, as a data consumer would. */
 public final class KafkaTestClient {
@@ -26,8 +28,8 @@ public final class KafkaTestClient {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Sends the records and waits until the broker acknowledged all of them. */
-    public void send(List<ProducerRecord<byte[], byte[]>> records) {
+    /** Sends the records, waits until the broker acknowledged all, and says where each landed. */
+    public List<RecordMetadata> send(List<ProducerRecord<byte[], byte[]>> records) {
         Map<String, Object> config =
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -35,13 +37,15 @@ public final class KafkaTestClient {
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (ProducerRecord<byte[], byte[]> record : records) {
                 acks.add(producer.send(record));
             }
-            for (java.util.concurrent.Future<?> ack : acks) {
-                ack.get();
+            List<RecordMetadata> landed = new ArrayList<>();
+            for (Future<RecordMetadata> ack : acks) {
+                landed.add(ack.get());
             }
+            return landed;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -52,7 +56,16 @@ public final class KafkaTestClient {
 
     /** Every committed record of the topic, from the beginning to its current end. */
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
+        return read(topic, "read_committed");
+    }
+
+    /** Every record written so far, open and aborted transactions included: what a careless reader sees. */
+    public List<ConsumerRecord<byte[], byte[]>> readUncommitted(String topic) {
+        return read(topic, "read_uncommitted");
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> read(String topic, String isolation) {
+        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer(isolation)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
@@ -60,6 +73,7 @@ public final class KafkaTestClient {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             // With read_committed, endOffsets is the last stable offset: everything committed so far.
+            // Transaction markers take offsets too, so reading ends on position, not on a count.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -94,11 +108,11 @@ public final class KafkaTestClient {
         return true;
     }
 
-    private KafkaConsumer<byte[], byte[]> newConsumer() {
+    private KafkaConsumer<byte[], byte[]> newConsumer(String isolation) {
         Map<String, Object> config =
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

@@ -31,6 +31,19 @@ public final class ParseException extends Exception {
         return new ParseException(DeadLetterReason.UNKNOWN_FORMAT, message, null);
     }
 
+    public static ParseException emptyRecord() {
+        return new ParseException(DeadLetterReason.EMPTY, "record has no value", null);
+    }
+
+    public static ParseException oversized(long size, long limit) {
+        return new ParseException(DeadLetterReason.OVERSIZED,
+                "record of " + size + " bytes exceeds braid.normalize.max-record-size of " + limit + " bytes", null);
+    }
+
+    public static ParseException notUtf8(String detail) {
+        return new ParseException(DeadLetterReason.NOT_UTF8, "record is not valid UTF-8: " + detail, null);
+    }
+
     public DeadLetterReason reason() {
         return reason;
     }

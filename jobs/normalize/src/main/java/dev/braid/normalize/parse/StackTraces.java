@@ -33,6 +33,8 @@ public final class StackTraces {
                     + "|The above exception was the direct cause of the following exception:"
                     + "|goroutine \\d+ \\[.*\\]:" // Go panics
                     + "|\\t/.*\\.go:\\d+.*" // Go frames
+                    + "|created by .*" // Go goroutine origin
+                    + "|[\\w./*$-]+(?:\\.\\(\\*?[\\w]+\\))?[\\w./$-]*\\(.*\\)" // Go function lines: net/http.(*conn).serve(...)
                     + "|\\s*\\^+\\s*" // Python 3.11 carets
                     + ")$");
 

@@ -10,6 +10,10 @@ public final class BrowserParsers {
     private BrowserParsers() {}
 
     public static List<FormatParser> all() {
-        return List.of();
+        return List.of(
+                new CdpEventParser(),
+                new UserActionParser(),
+                new WebVitalParser(),
+                new AccessibilityParser());
     }
 }

@@ -1,0 +1,151 @@
+package dev.braid.normalize;
+
+import dev.braid.connectors.KafkaSettings;
+import dev.braid.connectors.Topics;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The normalize job's settings, read from Flink configuration and {@code --key value} arguments and
+ * validated at start: a bad value stops the job with a message that says which key and what to use.
+ */
+public final class NormalizeConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("braid.normalize.group-id").stringType().defaultValue("braid-normalize")
+                    .withDescription("Kafka consumer group of the raw sources (offsets are kept in checkpoints).");
+
+    public static final ConfigOption<MemorySize> MAX_RECORD_SIZE =
+            ConfigOptions.key("braid.normalize.max-record-size").memoryType().defaultValue(MemorySize.parse("1mb"))
+                    .withDescription("Raw records larger than this go to dead letters as OVERSIZED.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("braid.normalize.out-of-orderness").durationType().defaultValue(Duration.ofSeconds(5))
+                    .withDescription("How far behind the newest event an event may arrive and still be in order.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("braid.normalize.idleness").durationType().defaultValue(Duration.ofSeconds(30))
+                    .withDescription("A quiet input stops holding back the watermark after this long.");
+
+    public static final ConfigOption<Duration> DEDUP_TTL =
+            ConfigOptions.key("braid.normalize.dedup-ttl").durationType().defaultValue(Duration.ofHours(24))
+                    .withDescription("How long an event id is remembered to drop a replayed or retried duplicate.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("braid.checkpoint-interval").durationType().defaultValue(Duration.ofSeconds(10))
+                    .withDescription("Checkpoint interval; exactly-once output becomes visible at each checkpoint.");
+
+    private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(
+            GROUP_ID, MAX_RECORD_SIZE, OUT_OF_ORDERNESS, IDLENESS, DEDUP_TTL, CHECKPOINT_INTERVAL,
+            KafkaSettings.BOOTSTRAP_SERVERS, KafkaSettings.TRANSACTION_TIMEOUT);
+
+    private final Topics topics;
+    private final KafkaSettings kafka;
+    private final String groupId;
+    private final long maxRecordBytes;
+    private final Duration outOfOrderness;
+    private final Duration idleness;
+    private final Duration dedupTtl;
+    private final Duration checkpointInterval;
+
+    private NormalizeConfig(Configuration config) {
+        rejectUnknownKeys(config);
+        this.topics = Topics.from(config);
+        this.kafka = KafkaSettings.from(config);
+        this.groupId = config.get(GROUP_ID);
+        this.maxRecordBytes = config.get(MAX_RECORD_SIZE).getBytes();
+        this.outOfOrderness = config.get(OUT_OF_ORDERNESS);
+        this.idleness = config.get(IDLENESS);
+        this.dedupTtl = config.get(DEDUP_TTL);
+        this.checkpointInterval = config.get(CHECKPOINT_INTERVAL);
+        requireBetween(MAX_RECORD_SIZE, maxRecordBytes, 1024, 64L * 1024 * 1024, "1kb and 64mb");
+        requirePositive(OUT_OF_ORDERNESS, outOfOrderness);
+        requirePositive(IDLENESS, idleness);
+        requirePositive(DEDUP_TTL, dedupTtl);
+        requirePositive(CHECKPOINT_INTERVAL, checkpointInterval);
+        if (checkpointInterval.compareTo(kafka.transactionTimeout()) >= 0) {
+            throw new IllegalArgumentException(CHECKPOINT_INTERVAL.key() + " = " + checkpointInterval
+                    + " must be shorter than " + KafkaSettings.TRANSACTION_TIMEOUT.key() + " = " + kafka.transactionTimeout()
+                    + ", or open transactions time out before their checkpoint commits them");
+        }
+    }
+
+    /** Validates the configuration; throws {@link IllegalArgumentException} saying what to fix. */
+    public static NormalizeConfig from(Configuration config) {
+        return new NormalizeConfig(config);
+    }
+
+    /** A typo in a braid.* key would silently fall back to a default: refuse it instead. */
+    private static void rejectUnknownKeys(Configuration config) {
+        Set<String> known = new TreeSet<>();
+        JOB_OPTIONS.forEach(option -> known.add(option.key()));
+        Topics.options().forEach(option -> known.add(option.key()));
+        List<String> unknown = new ArrayList<>();
+        for (String key : config.keySet()) {
+            if (key.startsWith("braid.") && !known.contains(key)
+                    && !key.startsWith(KafkaSettings.CLIENT_PROPERTIES_PREFIX)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s) " + unknown + "; the normalize job knows "
+                    + known + " and " + KafkaSettings.CLIENT_PROPERTIES_PREFIX + "<kafka client property>");
+        }
+    }
+
+    private static void requirePositive(ConfigOption<Duration> option, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(option.key() + " = " + value + " must be positive, for example 5 s");
+        }
+    }
+
+    private static void requireBetween(ConfigOption<?> option, long value, long min, long max, String range) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(option.key() + " = " + value + " bytes must be between " + range);
+        }
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    public long maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    public Duration outOfOrderness() {
+        return outOfOrderness;
+    }
+
+    public Duration idleness() {
+        return idleness;
+    }
+
+    public Duration dedupTtl() {
+        return dedupTtl;
+    }
+
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.braid.normalize;
+
+import dev.braid.connectors.RawRecord;
+import dev.braid.normalize.functions.Deduplicate;
+import dev.braid.normalize.functions.MergeStackTraces;
+import dev.braid.normalize.functions.ParseRawRecord;
+import dev.braid.schema.DeadLetter;
+import dev.braid.schema.NormalizedEvent;
+import dev.braid.schema.Source;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.Map;
+
+/**
+ * The normalize job's dataflow, wired once for production and tests alike:
+ *
+ * <pre>
+ * raw sources ─ union ─ parse ─┬─ event time ─┬─ backend logs ─ merge stack traces ─┬─ deduplicate ─ events sink
+ *                              │              └─ other sources ─────────────────────┘
+ *                              └─ deduplicate dead letters ─ dead letters sink
+ * </pre>
+ */
+public final class NormalizePipeline {
+
+    /** Stable operator ids: savepoints of released versions map state by these. Never change one. */
+    public static final class Uids {
+        public static final String PARSE = "normalize-parse";
+        public static final String EVENT_TIME = "normalize-event-time";
+        public static final String SPLIT_BACKEND = "normalize-backend-logs";
+        public static final String SPLIT_OTHERS = "normalize-other-sources";
+        public static final String MERGE_STACK_TRACES = "normalize-merge-stack-traces";
+        public static final String DEDUPLICATE = "normalize-deduplicate";
+        public static final String DEDUPLICATE_DEAD_LETTERS = "normalize-deduplicate-dead-letters";
+        public static final String EVENTS_SINK = "normalize-events-sink";
+        public static final String DEAD_LETTERS_SINK = "normalize-dead-letters-sink";
+
+        public static String source(Source source) {
+            return "normalize-source-" + source.name().toLowerCase();
+        }
+
+        private Uids() {}
+    }
+
+    private static final AvroTypeInfo<NormalizedEvent> EVENT_TYPE = new AvroTypeInfo<>(NormalizedEvent.class);
+
+    private NormalizePipeline() {}
+
+    public static void define(
+            StreamExecutionEnvironment env,
+            NormalizeConfig config,
+            Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources,
+            Sink<NormalizedEvent> eventsSink,
+            Sink<DeadLetter> deadLettersSink) {
+        SingleOutputStreamOperator<NormalizedEvent> parsed = union(env, sources)
+                .process(new ParseRawRecord(config.maxRecordBytes()), EVENT_TYPE)
+                .uid(Uids.PARSE).name("parse");
+
+        DataStream<NormalizedEvent> timed = parsed
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<NormalizedEvent>forBoundedOutOfOrderness(config.outOfOrderness())
+                        .withTimestampAssigner((event, kafkaTimestamp) -> event.getEventTime().toEpochMilli())
+                        .withIdleness(config.idleness()))
+                .uid(Uids.EVENT_TIME).name("event time");
+
+        DataStream<NormalizedEvent> backendLogs = timed
+                .filter(NormalizePipeline::isBackend).uid(Uids.SPLIT_BACKEND).name("backend logs")
+                .keyBy(NormalizePipeline::producerStream, Types.STRING)
+                .process(new MergeStackTraces(), EVENT_TYPE)
+                .uid(Uids.MERGE_STACK_TRACES).name("merge stack traces");
+
+        DataStream<NormalizedEvent> others = timed
+                .filter(event -> !isBackend(event)).uid(Uids.SPLIT_OTHERS).name("other sources");
+
+        backendLogs.union(others)
+                .keyBy(NormalizedEvent::getId, Types.STRING)
+                .process(new Deduplicate<>(config.dedupTtl()), EVENT_TYPE)
+                .uid(Uids.DEDUPLICATE).name("deduplicate")
+                .sinkTo(eventsSink).uid(Uids.EVENTS_SINK).name("events");
+
+        parsed.getSideOutput(ParseRawRecord.DEAD_LETTERS)
+                .keyBy(DeadLetter::getId, Types.STRING)
+                .process(new Deduplicate<>(config.dedupTtl()), new AvroTypeInfo<>(DeadLetter.class))
+                .uid(Uids.DEDUPLICATE_DEAD_LETTERS).name("deduplicate dead letters")
+                .sinkTo(deadLettersSink).uid(Uids.DEAD_LETTERS_SINK).name("dead letters");
+    }
+
+    private static DataStream<RawRecord> union(
+            StreamExecutionEnvironment env,
+            Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources) {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("the normalize job needs at least one raw source");
+        }
+        DataStream<RawRecord> all = null;
+        for (Map.Entry<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> entry : sources.entrySet()) {
+            DataStream<RawRecord> stream = env
+                    .fromSource(entry.getValue(), WatermarkStrategy.noWatermarks(), "raw " + entry.getKey().name().toLowerCase())
+                    .uid(Uids.source(entry.getKey()));
+            all = all == null ? stream : all.union(stream);
+        }
+        return all;
+    }
+
+    private static boolean isBackend(NormalizedEvent event) {
+        return event.getSource() == Source.BACKEND;
+    }
+
+    /** Lines of one file or process share topic, partition and key, and so meet in one key group. */
+    private static String producerStream(NormalizedEvent event) {
+        Map<String, String> metadata = event.getMetadata();
+        return metadata.get("raw.topic") + '/' + metadata.get("raw.partition") + '/' + metadata.getOrDefault("raw.key", "");
+    }
+}

@@ -1,0 +1,112 @@
+package dev.braid.normalize.functions;
+
+import dev.braid.normalize.parse.Levels;
+import dev.braid.normalize.parse.StackTraces;
+import dev.braid.normalize.parse.StackTraces.Continuation;
+import dev.braid.schema.Level;
+import dev.braid.schema.LogLine;
+import dev.braid.schema.NormalizedEvent;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Merges the lines of a multi-line stack trace, shipped one record per line, into the log event
+ * they belong to. Keyed by producer stream (topic, partition, key), so lines meet in the order
+ * they were written. Each log line is held until the next line of its stream starts a new event,
+ * or until the watermark passes its time; at most one event per stream is ever held.
+ */
+public final class MergeStackTraces extends KeyedProcessFunction<String, NormalizedEvent, NormalizedEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Offsets of the raw records merged into an event, comma-separated, in order. */
+    public static final String MERGED_OFFSETS = "raw.merged-offsets";
+
+    private static final String RAW_OFFSET = "raw.offset";
+
+    private transient ValueState<NormalizedEvent> pending;
+
+    @Override
+    public void open(OpenContext openContext) {
+        pending = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("pending-log-line", new AvroTypeInfo<>(NormalizedEvent.class)));
+    }
+
+    @Override
+    public void processElement(NormalizedEvent event, Context ctx, Collector<NormalizedEvent> out) throws Exception {
+        NormalizedEvent held = pending.value();
+        if (held != null && continues(held, event)) {
+            pending.update(appendStack(held, event));
+            return;
+        }
+        flush(ctx, out);
+        if (StackTraces.CONTINUATION_KIND.equals(event.getKind())) {
+            // Its first line is gone (before a restart of the shipper, say): keep the frames as a log event.
+            out.collect(orphan(event));
+            return;
+        }
+        pending.update(event);
+        ctx.timerService().registerEventTimeTimer(event.getEventTime().toEpochMilli());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<NormalizedEvent> out) throws Exception {
+        NormalizedEvent held = pending.value();
+        if (held != null && held.getEventTime().toEpochMilli() == timestamp) {
+            out.collect(held);
+            pending.clear();
+        }
+    }
+
+    private void flush(Context ctx, Collector<NormalizedEvent> out) throws Exception {
+        NormalizedEvent held = pending.value();
+        if (held != null) {
+            out.collect(held);
+            ctx.timerService().deleteEventTimeTimer(held.getEventTime().toEpochMilli());
+            pending.clear();
+        }
+    }
+
+    /** Frames always continue; an exception summary line only continues an open traceback. */
+    private static boolean continues(NormalizedEvent held, NormalizedEvent next) {
+        if (StackTraces.CONTINUATION_KIND.equals(next.getKind())) {
+            return true;
+        }
+        return StackTraces.classify(firstLine(next.getMessage())) == Continuation.WEAK
+                && held.getPayload() instanceof LogLine line
+                && line.getStackTrace() != null;
+    }
+
+    /** Appends the lines and records their raw offset, so every raw record stays accounted for. */
+    private static NormalizedEvent appendStack(NormalizedEvent held, NormalizedEvent continuation) {
+        String lines = continuation.getMessage();
+        NormalizedEvent merged = NormalizedEvent.newBuilder(held).build();
+        String offset = continuation.getMetadata().get(RAW_OFFSET);
+        merged.getMetadata().merge(MERGED_OFFSETS, offset, (a, b) -> a + "," + b);
+        LogLine line = merged.getPayload() instanceof LogLine existing
+                ? LogLine.newBuilder(existing).build()
+                : LogLine.newBuilder().setFormat("plain").build();
+        line.setStackTrace(line.getStackTrace() == null ? lines : line.getStackTrace() + "\n" + lines);
+        merged.setPayload(line);
+        if (merged.getLevel().ordinal() < Level.ERROR.ordinal() && Levels.infer(lines) == Level.ERROR) {
+            merged.setLevel(Level.ERROR);
+        }
+        return merged;
+    }
+
+    private static NormalizedEvent orphan(NormalizedEvent continuation) {
+        NormalizedEvent event = NormalizedEvent.newBuilder(continuation).setKind("log").build();
+        event.getTags().add("orphan-stack-trace");
+        return event;
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.braid.normalize.redact;
+
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Overwrites secrets with {@code [REDACTED]} while keeping their shape ({@code Authorization:
+ * [REDACTED]}, {@code password=[REDACTED]}), so a reader sees that something was there. Applied to
+ * every string of every output record, and to the raw bytes of dead letters.
+ */
+public final class Redactor implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String MASK = "[REDACTED]";
+
+    /** Header names whose whole value is a credential. */
+    private static final String SECRET_HEADERS =
+            "authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-csrf-token"
+                    + "|x-amz-security-token|x-goog-api-key|api-key";
+
+    /** Field, parameter and form names whose value is a credential. */
+    private static final String SECRET_KEYS =
+            "password|passwd|pwd|pass|passphrase|secret|client_secret|api_key|apikey|api-key|access_token"
+                    + "|refresh_token|id_token|auth_token|token|private_key|secret_key|session_token|sessionid"
+                    + "|aws_secret_access_key|aws_session_token|credentials?|signature|x-amz-signature|sig";
+
+    private static final Pattern SECRET_KEY_NAME =
+            Pattern.compile("(?i)(?:" + SECRET_HEADERS + "|" + SECRET_KEYS
+                    + "|.*(?:password|passwd|secret).*|.*[_.-]token|.*(?:api|access|auth|refresh|session|bearer)[_.-]?token.*)");
+
+    /** Ordered: whole blocks first, then key-value shapes, then bare token shapes. */
+    private static final List<Rule> RULES = List.of(
+            new Rule("-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\\s\\S]*?-----END \\1PRIVATE KEY-----",
+                    "-----BEGIN $1PRIVATE KEY-----" + MASK + "-----END $1PRIVATE KEY-----"),
+            // "Authorization": "Bearer x" and "password": "x" inside JSON text, escaped quotes included.
+            new Rule("(?i)(\"(?:" + SECRET_HEADERS + "|" + SECRET_KEYS + ")\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")",
+                    "$1" + MASK + "$2"),
+            // The same with escaped quotes, as in JSON nested inside a JSON string.
+            new Rule("(?i)(\\\\\"(?:" + SECRET_HEADERS + "|" + SECRET_KEYS + ")\\\\\"\\s*:\\s*\\\\\")(?:[^\"\\\\])*(\\\\\")",
+                    "$1" + MASK + "$2"),
+            // Header lines: Authorization: Basic abc, Cookie: a=b; c=d
+            new Rule("(?im)(\\b(?:" + SECRET_HEADERS + ")\\s*:\\s*)(?!\\s*\\[REDACTED\\])[^\\r\\n\"]+",
+                    "$1" + MASK),
+            // key=value in query strings, form bodies, logfmt and shell: password=x&token=y
+            new Rule("(?i)(\\b(?:" + SECRET_KEYS + ")=)(?!\\[REDACTED\\])[^&\\s\"',;}\\]]+", "$1" + MASK),
+            // key: value in YAML-like text and log messages
+            new Rule("(?i)(\\b(?:password|passwd|secret|client_secret|api_key|apikey|token|access_token|refresh_token)\\s*:\\s*)(?!\\[REDACTED\\])(?![\"{\\[])[^\\s,;}]+",
+                    "$1" + MASK),
+            // user:password@ in URLs
+            new Rule("(?i)(\\b[a-z][a-z0-9+.-]*://[^/\\s:@\"']+:)[^/\\s@\"']+(@)", "$1" + MASK + "$2"),
+            new Rule("(?i)\\b(Bearer|Basic|Digest|Token)\\s+(?!\\[REDACTED\\])[A-Za-z0-9._~+/=-]{8,}", "$1 " + MASK),
+            new Rule("\\beyJ[A-Za-z0-9_-]{4,}\\.eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*", MASK),
+            new Rule("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16}\\b", MASK),
+            new Rule("\\bgh[pousr]_[A-Za-z0-9]{30,}\\b", MASK),
+            new Rule("\\bgithub_pat_[A-Za-z0-9_]{22,}\\b", MASK),
+            new Rule("\\bglpat-[A-Za-z0-9_-]{20,}", MASK),
+            new Rule("\\bxox[abposr]-[A-Za-z0-9-]{10,}", MASK),
+            new Rule("\\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}\\b", MASK),
+            new Rule("\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}", MASK),
+            new Rule("\\bAIza[0-9A-Za-z_-]{35}\\b", MASK),
+            new Rule("\\bnpm_[A-Za-z0-9]{36}\\b", MASK),
+            new Rule("\\bSG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}", MASK),
+            new Rule("\\bhooks\\.slack\\.com/services/[A-Za-z0-9/]+", "hooks.slack.com/services/" + MASK));
+
+    private record Rule(Pattern pattern, String replacement) implements Serializable {
+        Rule(String regex, String replacement) {
+            this(Pattern.compile(regex), replacement);
+        }
+    }
+
+    /** The text with every secret masked; the same text when it holds none. */
+    public String redact(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String result = text;
+        for (Rule rule : RULES) {
+            Matcher matcher = rule.pattern().matcher(result);
+            if (matcher.find()) {
+                result = matcher.replaceAll(rule.replacement());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Masks secrets in raw bytes of any encoding. ISO-8859-1 maps every byte to one char and back,
+     * so bytes outside the secrets come out unchanged even when they are not valid UTF-8.
+     */
+    public byte[] redact(byte[] raw) {
+        if (raw == null) {
+            return null;
+        }
+        String view = new String(raw, StandardCharsets.ISO_8859_1);
+        String redacted = redact(view);
+        return redacted.equals(view) ? raw : redacted.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A value whose key names a credential is masked whole; other values are redacted as text. */
+    public String redactValue(String key, String value) {
+        return SECRET_KEY_NAME.matcher(key).matches() ? MASK : redact(value);
+    }
+
+    /** Redacts every string, map value and string list of an Avro record, nested records included. */
+    public void redactRecord(SpecificRecord record) {
+        for (Schema.Field field : record.getSchema().getFields()) {
+            Object value = record.get(field.pos());
+            Object redacted = redactAny(value);
+            if (redacted != value) {
+                record.put(field.pos(), redacted);
+            }
+        }
+    }
+
+    private Object redactAny(Object value) {
+        if (value instanceof CharSequence text) {
+            String s = text.toString();
+            String r = redact(s);
+            return r.equals(s) ? value : r;
+        }
+        if (value instanceof SpecificRecord nested) {
+            redactRecord(nested);
+            return value;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(k.toString(),
+                    v instanceof CharSequence s ? redactValue(k.toString(), s.toString()) : redactAny(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(item -> copy.add(redactAny(item)));
+            return copy;
+        }
+        return value;
+    }
+}

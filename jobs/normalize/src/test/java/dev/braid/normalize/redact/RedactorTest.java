@@ -1,0 +1,104 @@
+package dev.braid.normalize.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.schema.CorrelationKeys;
+import dev.braid.schema.Level;
+import dev.braid.schema.NetworkRequest;
+import dev.braid.schema.NormalizedEvent;
+import dev.braid.schema.Source;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+class RedactorTest {
+
+    private final Redactor redactor = new Redactor();
+
+    static List<SecretCorpus> corpus() {
+        return SecretCorpus.all();
+    }
+
+    @Test
+    void corpusHoldsAtLeastThirtyShapes() {
+        assertThat(corpus()).hasSizeGreaterThanOrEqualTo(30);
+    }
+
+    @ParameterizedTest
+    @MethodSource("corpus")
+    void everySecretShapeIsMaskedAndMarked(SecretCorpus entry) {
+        String redacted = redactor.redact(entry.text());
+
+        assertThat(redacted).doesNotContain(entry.secret()).contains("[REDACTED]");
+    }
+
+    @ParameterizedTest
+    @MethodSource("corpus")
+    void secretsInNonUtf8BytesAreMaskedAndOtherBytesKept(SecretCorpus entry) {
+        byte[] raw = concat(new byte[] {(byte) 0xC3, (byte) 0x28}, entry.text().getBytes(StandardCharsets.UTF_8));
+
+        byte[] redacted = redactor.redact(raw);
+
+        assertThat(new String(redacted, StandardCharsets.ISO_8859_1)).doesNotContain(entry.secret());
+        assertThat(redacted[0]).isEqualTo((byte) 0xC3);
+        assertThat(redacted[1]).isEqualTo((byte) 0x28);
+    }
+
+    @Test
+    void headerShapeIsKeptSoReadersSeeSomethingWasThere() {
+        assertThat(redactor.redact("Authorization: Bearer abcdefghijkl")).isEqualTo("Authorization: [REDACTED]");
+        assertThat(redactor.redact("GET /x?token=abc123&page=2")).isEqualTo("GET /x?token=[REDACTED]&page=2");
+        assertThat(redactor.redact("{\"password\":\"x1\",\"user\":\"ann\"}"))
+                .isEqualTo("{\"password\":\"[REDACTED]\",\"user\":\"ann\"}");
+    }
+
+    @Test
+    void textWithoutSecretsIsLeftAlone() {
+        String text = "GET /api/orders 500 in 12 ms trace_id=4bf92f3577b34da6a3ce929d0e0e4736 tokens_in=1200";
+
+        assertThat(redactor.redact(text)).isSameAs(text);
+    }
+
+    @Test
+    void recordRedactionReachesMessageMetadataAndPayloadHeaders() {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Authorization", "Bearer headerSecret123456");
+        headers.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("db_password", "plain");
+        metadata.put("tokens_in", "1200");
+        NormalizedEvent event = NormalizedEvent.newBuilder()
+                .setId("id").setEventTime(Instant.EPOCH).setIngestTime(Instant.EPOCH)
+                .setSource(Source.BROWSER).setKind("network.request").setLevel(Level.INFO)
+                .setKeys(CorrelationKeys.newBuilder().build())
+                .setMessage("POST https://x.test/login?password=inUrl999")
+                .setMetadata(metadata).setTags(new ArrayList<>())
+                .setPayload(NetworkRequest.newBuilder().setUrl("https://x.test/login?password=inUrl999")
+                        .setRequestHeaders(headers).build())
+                .build();
+
+        redactor.redactRecord(event);
+
+        assertThat(event.getMessage()).isEqualTo("POST https://x.test/login?password=[REDACTED]");
+        assertThat(event.getMetadata()).containsEntry("db_password", "[REDACTED]").containsEntry("tokens_in", "1200");
+        NetworkRequest request = (NetworkRequest) event.getPayload();
+        assertThat(request.getRequestHeaders()).containsEntry("Authorization", "[REDACTED]")
+                .containsEntry("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(request.getUrl()).doesNotContain("inUrl999");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = new byte[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
