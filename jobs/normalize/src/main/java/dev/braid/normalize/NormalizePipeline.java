@@ -72,7 +72,7 @@ public final class NormalizePipeline {
         DataStream<NormalizedEvent> backendLogs = timed
                 .filter(NormalizePipeline::isBackend).uid(Uids.SPLIT_BACKEND).name("backend logs")
                 .keyBy(NormalizePipeline::producerStream, Types.STRING)
-                .process(new MergeStackTraces(), EVENT_TYPE)
+                .process(new MergeStackTraces(config.outOfOrderness()), EVENT_TYPE)
                 .uid(Uids.MERGE_STACK_TRACES).name("merge stack traces");
 
         DataStream<NormalizedEvent> others = timed

@@ -10,15 +10,20 @@ import dev.braid.schema.NormalizedEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+
+import java.time.Duration;
 
 /**
  * Merges the lines of a multi-line stack trace, shipped one record per line, into the log event
  * they belong to. Keyed by producer stream (topic, partition, key), so lines meet in the order
  * they were written. Each log line is held until the next line of its stream starts a new event,
- * or until the watermark passes its time; at most one event per stream is ever held.
+ * until the watermark passes its time, or at most {@code maxHold} of processing time, so the last
+ * line before a quiet period is not held back; at most one event per stream is ever held.
  */
 public final class MergeStackTraces extends KeyedProcessFunction<String, NormalizedEvent, NormalizedEvent> {
 
@@ -29,12 +34,19 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
 
     private static final String RAW_OFFSET = "raw.offset";
 
+    private final Duration maxHold;
     private transient ValueState<NormalizedEvent> pending;
+    private transient ValueState<Long> flushAt;
+
+    public MergeStackTraces(Duration maxHold) {
+        this.maxHold = maxHold;
+    }
 
     @Override
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("pending-log-line", new AvroTypeInfo<>(NormalizedEvent.class)));
+        flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
     }
 
     @Override
@@ -50,25 +62,33 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
             out.collect(orphan(event));
             return;
         }
+        long deadline = ctx.timerService().currentProcessingTime() + maxHold.toMillis();
         pending.update(event);
+        flushAt.update(deadline);
         ctx.timerService().registerEventTimeTimer(event.getEventTime().toEpochMilli());
+        ctx.timerService().registerProcessingTimeTimer(deadline);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<NormalizedEvent> out) throws Exception {
         NormalizedEvent held = pending.value();
-        if (held != null && held.getEventTime().toEpochMilli() == timestamp) {
-            out.collect(held);
-            pending.clear();
+        boolean due = held != null && (ctx.timeDomain() == TimeDomain.EVENT_TIME
+                ? held.getEventTime().toEpochMilli() == timestamp
+                : flushAt.value() == timestamp);
+        if (due) {
+            flush(ctx, out);
         }
     }
 
+    /** Emits the held event, if any, and deletes both of its timers. */
     private void flush(Context ctx, Collector<NormalizedEvent> out) throws Exception {
         NormalizedEvent held = pending.value();
         if (held != null) {
             out.collect(held);
             ctx.timerService().deleteEventTimeTimer(held.getEventTime().toEpochMilli());
+            ctx.timerService().deleteProcessingTimeTimer(flushAt.value());
             pending.clear();
+            flushAt.clear();
         }
     }
 
