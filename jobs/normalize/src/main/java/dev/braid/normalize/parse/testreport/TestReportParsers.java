@@ -9,7 +9,8 @@ public final class TestReportParsers {
 
     private TestReportParsers() {}
 
+    /** Jest's single report object is tried before go's line-per-event stream, which also starts with '{'. */
     public static List<FormatParser> all() {
-        return List.of();
+        return List.of(new JestJsonParser(), new GoTestJsonParser(), new JUnitXmlParser());
     }
 }
