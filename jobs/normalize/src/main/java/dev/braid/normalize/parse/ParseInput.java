@@ -14,7 +14,17 @@ public record ParseInput(String text, Map<String, String> headers, long kafkaTim
         headers = Map.copyOf(headers);
     }
 
+    /** A header by name, ignoring case: HTTP shippers keep or lower-case names like X-GitHub-Event. */
     public String header(String name) {
-        return headers.get(name);
+        String exact = headers.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        return null;
     }
 }

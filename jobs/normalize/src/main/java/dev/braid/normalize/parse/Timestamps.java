@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /**
  * Parses the timestamps tools write: ISO-8601 with or without zone, epoch seconds or millis,
@@ -16,6 +17,7 @@ import java.time.format.DateTimeParseException;
  */
 public final class Timestamps {
 
+    private static final Pattern EPOCH_NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
     private static final DateTimeFormatter PYTHON = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
     private static final DateTimeFormatter GO_LOG = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss[.SSSSSS]");
     private static final DateTimeFormatter SPACE_ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
@@ -28,7 +30,7 @@ public final class Timestamps {
             return Drafts.NO_TIME;
         }
         String t = text.trim();
-        if (t.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+        if (EPOCH_NUMBER.matcher(t).matches()) {
             return fromEpochNumber(Double.parseDouble(t));
         }
         try {

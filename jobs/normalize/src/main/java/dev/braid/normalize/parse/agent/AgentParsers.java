@@ -10,6 +10,6 @@ public final class AgentParsers {
     private AgentParsers() {}
 
     public static List<FormatParser> all() {
-        return List.of();
+        return List.of(new AgentEventParser());
     }
 }

@@ -10,6 +10,6 @@ public final class CiParsers {
     private CiParsers() {}
 
     public static List<FormatParser> all() {
-        return List.of();
+        return List.of(new GitHubWorkflowJobParser(), new Ec2SpotInterruptionParser(), new RunnerLifecycleParser());
     }
 }

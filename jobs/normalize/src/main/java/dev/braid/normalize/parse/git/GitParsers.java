@@ -10,6 +10,6 @@ public final class GitParsers {
     private GitParsers() {}
 
     public static List<FormatParser> all() {
-        return List.of();
+        return List.of(new GitHookParser(), new GitHubPushParser());
     }
 }
