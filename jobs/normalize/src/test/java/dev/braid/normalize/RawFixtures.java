@@ -21,7 +21,7 @@ import java.util.Map;
 final class RawFixtures {
 
     /** 2026-11-21T10:00:00Z: the producer timestamp of the first record. */
-    static final long T0 = 1_795_269_600_000L;
+    static final long T0 = 1_795_255_200_000L;
 
     private static final List<String> LINE_FIXTURES = List.of(
             "backend/pino.log", "backend/node-console.log", "backend/python-logging-default.log",
@@ -152,7 +152,7 @@ final class RawFixtures {
 
     private static String cdpRequestWithHeader(String secret) {
         String escaped = secret.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-        return "{\"method\":\"Network.requestWillBeSent\",\"params\":{\"requestId\":\"r1\",\"wallTime\":1795269600.5,"
+        return "{\"method\":\"Network.requestWillBeSent\",\"params\":{\"requestId\":\"r1\",\"wallTime\":1795255200.5,"
                 + "\"request\":{\"url\":\"http://127.0.0.1:8765/api/orders\",\"method\":\"POST\","
                 + "\"headers\":{\"X-Debug\":\"" + escaped + "\",\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"}},"
                 + "\"type\":\"Fetch\"}}";

@@ -92,14 +92,20 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
         }
     }
 
-    /** Frames always continue; an exception summary line only continues an open traceback. */
+    /**
+     * Frames always continue. An exception summary line ({@code java.lang.IllegalStateException: x},
+     * {@code ValueError: x}) continues an open traceback, or the warning or error it follows, as
+     * Java loggers print the exception right under the message.
+     */
     private static boolean continues(NormalizedEvent held, NormalizedEvent next) {
         if (StackTraces.CONTINUATION_KIND.equals(next.getKind())) {
             return true;
         }
-        return StackTraces.classify(firstLine(next.getMessage())) == Continuation.WEAK
-                && held.getPayload() instanceof LogLine line
-                && line.getStackTrace() != null;
+        if (StackTraces.classify(firstLine(next.getMessage())) != Continuation.WEAK) {
+            return false;
+        }
+        boolean openTraceback = held.getPayload() instanceof LogLine line && line.getStackTrace() != null;
+        return openTraceback || held.getLevel().ordinal() >= Level.WARN.ordinal();
     }
 
     /** Appends the lines and records their raw offset, so every raw record stays accounted for. */

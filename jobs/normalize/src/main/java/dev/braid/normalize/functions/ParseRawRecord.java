@@ -1,18 +1,9 @@
 package dev.braid.normalize.functions;
 
 import dev.braid.connectors.RawRecord;
-import dev.braid.normalize.parse.ParseException;
-import dev.braid.normalize.parse.ParseInput;
-import dev.braid.normalize.parse.Parsers;
-import dev.braid.normalize.parse.SourceParser;
-import dev.braid.normalize.redact.Redactor;
-import dev.braid.schema.CorrelationKeys;
 import dev.braid.schema.DeadLetter;
-import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.NormalizedEvent;
-import dev.braid.schema.Source;
 
-import org.apache.avro.AvroRuntimeException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -20,19 +11,9 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
 /**
- * Turns one raw record into its normalized events, or into one dead letter saying why it could not.
- * Never throws on bad input: oversized, non-UTF-8, unparseable and schema-violating records all
- * reach the dead-letter output. Secrets are redacted in both outputs.
+ * The parse operator: normalized events to the main output, dead letters to {@link #DEAD_LETTERS}.
+ * The work itself is {@link RawRecordNormalizer}'s; this adds the outputs and the metrics.
  */
 public final class ParseRawRecord extends ProcessFunction<RawRecord, NormalizedEvent> {
 
@@ -41,124 +22,29 @@ public final class ParseRawRecord extends ProcessFunction<RawRecord, NormalizedE
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
-    private final long maxRecordBytes;
-    private final Redactor redactor = new Redactor();
-    private transient Map<Source, SourceParser> parsers;
+    private final RawRecordNormalizer normalizer;
     private transient Counter events;
     private transient Counter deadLetters;
 
     public ParseRawRecord(long maxRecordBytes) {
-        this.maxRecordBytes = maxRecordBytes;
+        this.normalizer = new RawRecordNormalizer(maxRecordBytes);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        parsers = Parsers.bySource();
         events = getRuntimeContext().getMetricGroup().counter("eventsOut");
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLettersOut");
     }
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<NormalizedEvent> out) {
-        List<NormalizedEvent> normalized;
-        try {
-            normalized = normalize(raw);
-        } catch (ParseException e) {
-            deadLetter(ctx, raw, e.reason(), e.getMessage());
-            return;
-        } catch (AvroRuntimeException e) {
-            deadLetter(ctx, raw, DeadLetterReason.SCHEMA_VIOLATION, "event misses a required field: " + e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            // A parser bug on odd input must not fail the job: keep the record and say what broke.
-            deadLetter(ctx, raw, DeadLetterReason.UNPARSEABLE, "parser failed: " + e);
+        RawRecordNormalizer.Result result = normalizer.normalize(raw);
+        if (result.deadLetter() != null) {
+            ctx.output(DEAD_LETTERS, result.deadLetter());
+            deadLetters.inc();
             return;
         }
-        normalized.forEach(out::collect);
-        events.inc(normalized.size());
-    }
-
-    private List<NormalizedEvent> normalize(RawRecord raw) throws ParseException {
-        ParseInput input = new ParseInput(decode(raw), raw.headers, raw.timestamp);
-        List<NormalizedEvent.Builder> drafts = parsers.get(raw.source).parse(input);
-        Instant ingestTime = Instant.now();
-        NormalizedEvent[] built = new NormalizedEvent[drafts.size()];
-        for (int i = 0; i < built.length; i++) {
-            built[i] = complete(drafts.get(i), raw, i, ingestTime);
-        }
-        return Arrays.asList(built);
-    }
-
-    private String decode(RawRecord raw) throws ParseException {
-        if (raw.value == null || raw.value.length == 0) {
-            throw ParseException.emptyRecord();
-        }
-        if (raw.value.length > maxRecordBytes) {
-            throw ParseException.oversized(raw.value.length, maxRecordBytes);
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw.value))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw ParseException.notUtf8(e.getMessage());
-        }
-    }
-
-    /** Fills what every event shares: id, source, times, ingest keys, provenance; then redacts. */
-    private NormalizedEvent complete(NormalizedEvent.Builder draft, RawRecord raw, int index, Instant ingestTime) {
-        draft.setId(EventIds.of(raw, index))
-                .setSource(raw.source)
-                .setIngestTime(ingestTime);
-        if (!draft.hasEventTime()) {
-            draft.setEventTime(Instant.ofEpochMilli(raw.timestamp));
-        }
-        fillKeysFromHeaders(draft.getKeysBuilder(), raw.headers);
-        Map<String, String> metadata = draft.getMetadata();
-        metadata.put("raw.topic", raw.topic);
-        metadata.put("raw.partition", Integer.toString(raw.partition));
-        metadata.put("raw.offset", Long.toString(raw.offset));
-        if (raw.key != null) {
-            metadata.put("raw.key", new String(raw.key, StandardCharsets.UTF_8));
-        }
-        NormalizedEvent event = draft.build();
-        redactor.redactRecord(event);
-        return event;
-    }
-
-    /** Keys the shipper stamped ({@code braid.repo}, ...) fill what the record itself did not say. */
-    private static void fillKeysFromHeaders(CorrelationKeys.Builder keys, Map<String, String> headers) {
-        if (keys.getTenant() == null) keys.setTenant(headers.get("braid.tenant"));
-        if (keys.getSession() == null) keys.setSession(headers.get("braid.session"));
-        if (keys.getService() == null) keys.setService(headers.get("braid.service"));
-        if (keys.getRepo() == null) keys.setRepo(headers.get("braid.repo"));
-        if (keys.getBranch() == null) keys.setBranch(headers.get("braid.branch"));
-        if (keys.getCommit() == null) keys.setCommit(headers.get("braid.commit"));
-        if (keys.getJobId() == null) keys.setJobId(headers.get("braid.job-id"));
-        if (keys.getTaskId() == null) keys.setTaskId(headers.get("braid.task-id"));
-    }
-
-    private void deadLetter(Context ctx, RawRecord raw, DeadLetterReason reason, String detail) {
-        byte[] value = raw.value == null ? new byte[0] : raw.value;
-        boolean truncated = value.length > maxRecordBytes;
-        if (truncated) {
-            value = Arrays.copyOf(value, (int) maxRecordBytes);
-        }
-        ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
-                .setId(EventIds.of(raw, 0))
-                .setReason(reason)
-                .setDetail(redactor.redact(detail))
-                .setSourceTopic(raw.topic)
-                .setPartition(raw.partition)
-                .setOffset(raw.offset)
-                .setKafkaTimestamp(Instant.ofEpochMilli(raw.timestamp))
-                .setTime(Instant.now())
-                .setRawKey(raw.key == null ? null : ByteBuffer.wrap(redactor.redact(raw.key)))
-                .setRawValue(ByteBuffer.wrap(redactor.redact(value)))
-                .setTruncated(truncated)
-                .build());
-        deadLetters.inc();
+        result.events().forEach(out::collect);
+        events.inc(result.events().size());
     }
 }

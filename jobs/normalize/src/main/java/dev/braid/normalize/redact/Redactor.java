@@ -48,6 +48,11 @@ public final class Redactor implements Serializable {
             // The same with escaped quotes, as in JSON nested inside a JSON string.
             new Rule("(?i)(\\\\\"(?:" + SECRET_HEADERS + "|" + SECRET_KEYS + ")\\\\\"\\s*:\\s*\\\\\")(?:[^\"\\\\])*(\\\\\")",
                     "$1" + MASK + "$2"),
+            // What a user typed into a password field, in a recorded user action, in either field order.
+            new Rule("(?i)(\"input_?type\"\\s*:\\s*\"password\"[^{}]*?\"value\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")",
+                    "$1" + MASK + "$2"),
+            new Rule("(?i)(\"value\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\"[^{}]*?\"input_?type\"\\s*:\\s*\"password\")",
+                    "$1" + MASK + "$2"),
             // Header lines: Authorization: Basic abc, Cookie: a=b; c=d
             new Rule("(?im)(\\b(?:" + SECRET_HEADERS + ")\\s*:\\s*)(?!\\s*\\[REDACTED\\])[^\\r\\n\"]+",
                     "$1" + MASK),

@@ -4,7 +4,7 @@ import dev.braid.testing.Fixtures;
 
 import java.util.List;
 
-/** The redaction corpus, {@code fixtures/redaction/secrets.tsv}: 38 secret shapes in context. */
+/** The redaction corpus, {@code fixtures/redaction/secrets.tsv}: 40 secret shapes in context. */
 public record SecretCorpus(String shape, String text, String secret) {
 
     public static List<SecretCorpus> all() {

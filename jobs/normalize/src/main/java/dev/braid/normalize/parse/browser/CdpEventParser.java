@@ -140,9 +140,14 @@ public final class CdpEventParser implements FormatParser {
                 .setResourceType(Json.text(params, "type"))
                 .setRequestHeaders(headers(response.path("requestHeaders")))
                 .build());
+        Drafts.time(draft, epochMillis(response.path("responseTime")));
         Drafts.meta(draft, "mimeType", Json.text(response, "mimeType"));
         TraceIds.apply(TraceIds.fromJson(response.path("requestHeaders")), draft);
-        TraceIds.apply(TraceIds.fromJson(response.path("headers")), draft);
+        // Only a W3C traceresponse names the trace; an X-Request-ID here would split the response
+        // from its request, which carried the traceparent. Consumers join the two on requestId.
+        Map<String, String> responseHeaders = headers(response.path("headers"));
+        TraceIds.apply(TraceIds.fromTraceparent(headerIgnoreCase(responseHeaders, "traceresponse")), draft);
+        Drafts.meta(draft, "x-request-id", headerIgnoreCase(responseHeaders, "x-request-id"));
         return draft;
     }
 
@@ -214,6 +219,15 @@ public final class CdpEventParser implements FormatParser {
         Map<String, String> map = new HashMap<>();
         headers.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
         return map;
+    }
+
+    private static String headerIgnoreCase(Map<String, String> headers, String name) {
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        return null;
     }
 
     /** CDP Runtime and Log timestamps are epoch milliseconds; others are monotonic and unusable. */

@@ -1,0 +1,147 @@
+package dev.braid.normalize.functions;
+
+import dev.braid.connectors.RawRecord;
+import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.ParseInput;
+import dev.braid.normalize.parse.Parsers;
+import dev.braid.normalize.parse.SourceParser;
+import dev.braid.normalize.redact.Redactor;
+import dev.braid.schema.CorrelationKeys;
+import dev.braid.schema.DeadLetter;
+import dev.braid.schema.DeadLetterReason;
+import dev.braid.schema.NormalizedEvent;
+import dev.braid.schema.Source;
+
+import org.apache.avro.AvroRuntimeException;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns one raw record into its normalized events, or into one dead letter saying why it could not.
+ * Never throws on bad input: oversized, non-UTF-8, unparseable and schema-violating records all
+ * become dead letters. Secrets are redacted in both.
+ */
+public final class RawRecordNormalizer implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Either the events of a record or its dead letter. */
+    public record Result(List<NormalizedEvent> events, DeadLetter deadLetter) {}
+
+    private final long maxRecordBytes;
+    private final Redactor redactor = new Redactor();
+    private transient Map<Source, SourceParser> parsers;
+
+    public RawRecordNormalizer(long maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    public Result normalize(RawRecord raw) {
+        try {
+            return new Result(events(raw), null);
+        } catch (ParseException e) {
+            return deadLetter(raw, e.reason(), e.getMessage());
+        } catch (AvroRuntimeException e) {
+            return deadLetter(raw, DeadLetterReason.SCHEMA_VIOLATION, "event misses a required field: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A parser bug on odd input must not fail the job: keep the record and say what broke.
+            return deadLetter(raw, DeadLetterReason.UNPARSEABLE, "parser failed: " + e);
+        }
+    }
+
+    private List<NormalizedEvent> events(RawRecord raw) throws ParseException {
+        if (parsers == null) {
+            parsers = Parsers.bySource();
+        }
+        ParseInput input = new ParseInput(decode(raw), raw.headers, raw.timestamp);
+        List<NormalizedEvent.Builder> drafts = parsers.get(raw.source).parse(input);
+        Instant ingestTime = Instant.now();
+        List<NormalizedEvent> events = new ArrayList<>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
+            events.add(complete(drafts.get(i), raw, i, ingestTime));
+        }
+        return events;
+    }
+
+    private String decode(RawRecord raw) throws ParseException {
+        if (raw.value == null || raw.value.length == 0) {
+            throw ParseException.emptyRecord();
+        }
+        if (raw.value.length > maxRecordBytes) {
+            throw ParseException.oversized(raw.value.length, maxRecordBytes);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw.value))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ParseException.notUtf8(e.getMessage());
+        }
+    }
+
+    /** Fills what every event shares: id, source, times, ingest keys, provenance; then redacts. */
+    private NormalizedEvent complete(NormalizedEvent.Builder draft, RawRecord raw, int index, Instant ingestTime) {
+        draft.setId(EventIds.of(raw, index))
+                .setSource(raw.source)
+                .setIngestTime(ingestTime);
+        if (!draft.hasEventTime()) {
+            draft.setEventTime(Instant.ofEpochMilli(raw.timestamp));
+        }
+        fillKeysFromHeaders(draft.getKeysBuilder(), raw.headers);
+        Map<String, String> metadata = draft.getMetadata();
+        metadata.put("raw.topic", raw.topic);
+        metadata.put("raw.partition", Integer.toString(raw.partition));
+        metadata.put("raw.offset", Long.toString(raw.offset));
+        if (raw.key != null) {
+            metadata.put("raw.key", new String(raw.key, StandardCharsets.UTF_8));
+        }
+        NormalizedEvent event = draft.build();
+        redactor.redactRecord(event);
+        return event;
+    }
+
+    /** Keys the shipper stamped ({@code braid.repo}, ...) fill what the record itself did not say. */
+    private static void fillKeysFromHeaders(CorrelationKeys.Builder keys, Map<String, String> headers) {
+        if (keys.getTenant() == null) keys.setTenant(headers.get("braid.tenant"));
+        if (keys.getSession() == null) keys.setSession(headers.get("braid.session"));
+        if (keys.getService() == null) keys.setService(headers.get("braid.service"));
+        if (keys.getRepo() == null) keys.setRepo(headers.get("braid.repo"));
+        if (keys.getBranch() == null) keys.setBranch(headers.get("braid.branch"));
+        if (keys.getCommit() == null) keys.setCommit(headers.get("braid.commit"));
+        if (keys.getJobId() == null) keys.setJobId(headers.get("braid.job-id"));
+        if (keys.getTaskId() == null) keys.setTaskId(headers.get("braid.task-id"));
+    }
+
+    private Result deadLetter(RawRecord raw, DeadLetterReason reason, String detail) {
+        // Redact before cutting: a cut through a secret could leave a piece too short to recognise.
+        byte[] value = redactor.redact(raw.value == null ? new byte[0] : raw.value);
+        boolean truncated = value.length > maxRecordBytes;
+        if (truncated) {
+            value = Arrays.copyOf(value, (int) maxRecordBytes);
+        }
+        return new Result(List.of(), DeadLetter.newBuilder()
+                .setId(EventIds.of(raw, 0))
+                .setReason(reason)
+                .setDetail(redactor.redact(detail))
+                .setSourceTopic(raw.topic)
+                .setPartition(raw.partition)
+                .setOffset(raw.offset)
+                .setKafkaTimestamp(Instant.ofEpochMilli(raw.timestamp))
+                .setTime(Instant.now())
+                .setRawKey(raw.key == null ? null : ByteBuffer.wrap(redactor.redact(raw.key)))
+                .setRawValue(ByteBuffer.wrap(value))
+                .setTruncated(truncated)
+                .build());
+    }
+}

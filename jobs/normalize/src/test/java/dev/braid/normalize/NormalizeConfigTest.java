@@ -1,0 +1,144 @@
+package dev.braid.normalize;
+
+import dev.braid.schema.Source;
+
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NormalizeConfigTest {
+
+    private static final String BOOTSTRAP = "braid.kafka.bootstrap-servers";
+
+    @Test
+    void bootstrapServersAloneGiveAValidConfigurationWithTheDefaults() {
+        NormalizeConfig config = NormalizeConfig.from(config(Map.of(BOOTSTRAP, "kafka-1:9092,kafka-2:9092")));
+
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+        assertThat(config.kafka().transactionTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.groupId()).isEqualTo("braid-normalize");
+        assertThat(config.maxRecordBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.idleness()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.dedupTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.topics().raw(Source.BACKEND)).isEqualTo("braid.raw.backend");
+        assertThat(config.topics().events()).isEqualTo("braid.events");
+        assertThat(config.topics().deadLetters()).isEqualTo("braid.dead-letters");
+    }
+
+    @Test
+    void explicitValuesOverrideTheDefaults() {
+        NormalizeConfig config = NormalizeConfig.from(config(Map.of(
+                BOOTSTRAP, "localhost:9092",
+                "braid.normalize.max-record-size", "64kb",
+                "braid.normalize.out-of-orderness", "2 s",
+                "braid.normalize.dedup-ttl", "1 h",
+                "braid.topics.raw.browser", "rum.raw")));
+
+        assertThat(config.maxRecordBytes()).isEqualTo(64 * 1024);
+        assertThat(config.outOfOrderness()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.dedupTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.topics().raw(Source.BROWSER)).isEqualTo("rum.raw");
+    }
+
+    @Test
+    void missingBootstrapServersIsRejectedNamingTheKey() {
+        assertRejected(Map.of(), BOOTSTRAP);
+    }
+
+    @Test
+    void misspelledBraidKeyIsRejectedInsteadOfFallingBackToADefault() {
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092", "braid.normalize.dedup-tll", "1 h"),
+                "braid.normalize.dedup-tll");
+    }
+
+    @Test
+    void illegalTopicNameIsRejectedNamingTheKey() {
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092", "braid.topics.events", "bad topic!"),
+                "braid.topics.events", "bad topic!");
+    }
+
+    @Test
+    void twoTopicsWithTheSameNameAreRejected() {
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092",
+                        "braid.topics.events", "braid.shared",
+                        "braid.topics.dead-letters", "braid.shared"),
+                "braid.topics", "braid.shared");
+    }
+
+    @Test
+    void maxRecordSizeBelowOneKilobyteIsRejected() {
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092", "braid.normalize.max-record-size", "512b"),
+                "braid.normalize.max-record-size", "1kb");
+    }
+
+    @Test
+    void zeroOutOfOrdernessIsRejected() {
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092", "braid.normalize.out-of-orderness", "0 s"),
+                "braid.normalize.out-of-orderness", "must be positive");
+    }
+
+    @Test
+    void checkpointIntervalNotShorterThanTheTransactionTimeoutIsRejected() {
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092",
+                        "braid.checkpoint-interval", "5 min",
+                        "braid.kafka.transaction-timeout", "5 min"),
+                "braid.checkpoint-interval", "braid.kafka.transaction-timeout");
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092", "braid.checkpoint-interval", "11 min"),
+                "braid.checkpoint-interval", "braid.kafka.transaction-timeout");
+    }
+
+    @Test
+    void transactionTimeoutAboveTheBrokersFifteenMinuteLimitIsRejected() {
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092", "braid.kafka.transaction-timeout", "16 min"),
+                "braid.kafka.transaction-timeout", "15 min");
+    }
+
+    @Test
+    void commandLineArgumentsAreReadAsConfiguration() {
+        NormalizeConfig config = NormalizeJob.configFromArgs(new String[] {"--braid.kafka.bootstrap-servers", "localhost:9092"});
+
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.kafka().clientProperties()).containsEntry("bootstrap.servers", "localhost:9092");
+    }
+
+    @Test
+    void invalidCommandLineArgumentsSayTheConfigurationIsInvalid() {
+        assertThatThrownBy(() -> NormalizeJob.configFromArgs(new String[] {
+                        "--braid.kafka.bootstrap-servers", "localhost:9092", "--braid.normalize.idleness", "0 s"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid normalize configuration: ")
+                .hasMessageContaining("braid.normalize.idleness");
+    }
+
+    @Test
+    void kafkaClientPropertiesPassThroughUnderTheirOwnNames() {
+        NormalizeConfig config = NormalizeConfig.from(config(Map.of(
+                BOOTSTRAP, "broker:9093",
+                "braid.kafka.properties.security.protocol", "SASL_SSL",
+                "braid.kafka.properties.sasl.mechanism", "SCRAM-SHA-512")));
+
+        assertThat(config.kafka().clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("bootstrap.servers", "broker:9093")
+                .doesNotContainKey("braid.kafka.properties.security.protocol");
+    }
+
+    private static void assertRejected(Map<String, String> settings, String... mentioned) {
+        assertThatThrownBy(() -> NormalizeConfig.from(config(settings)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll(mentioned);
+    }
+
+    private static Configuration config(Map<String, String> settings) {
+        return Configuration.fromMap(new HashMap<>(settings));
+    }
+}
