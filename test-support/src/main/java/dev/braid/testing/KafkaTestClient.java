@@ -24,7 +24,7 @@ public final class KafkaTestClient {
 
     private final String bootstrapServers;
 
-    KafkaTestClient(String bootstrapServers) {
+    public KafkaTestClient(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
     }
 
