@@ -1,7 +1,6 @@
 package dev.braid.normalize.parse.agent;
 
 import dev.braid.normalize.parse.ParseException;
-import dev.braid.normalize.parse.ParseInput;
 import dev.braid.schema.AgentStep;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
@@ -23,6 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static dev.braid.normalize.parse.SourceRecords.input;
+import static dev.braid.normalize.parse.SourceRecords.parseOne;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -35,29 +36,17 @@ class AgentEventParserTest {
 
     private final AgentEventParser parser = new AgentEventParser();
 
-    private static ParseInput input(String text) {
-        return new ParseInput(text, Map.of(), 0L);
-    }
-
     /** The fixture as an agent ships it: one event per Kafka record. */
     private List<NormalizedEvent.Builder> fixtureEvents() throws ParseException {
         List<NormalizedEvent.Builder> drafts = new ArrayList<>();
         for (String line : Fixtures.lines(FIXTURE)) {
-            List<NormalizedEvent.Builder> parsed = parser.parse(input(line));
-            assertThat(parsed).hasSize(1);
-            drafts.add(parsed.get(0));
+            drafts.add(parseOne(parser, line));
         }
         return drafts;
     }
 
     private List<NormalizedEvent.Builder> ofKind(String kind) throws ParseException {
         return fixtureEvents().stream().filter(d -> d.getKind().equals(kind)).toList();
-    }
-
-    private NormalizedEvent.Builder parseOne(String line) throws ParseException {
-        List<NormalizedEvent.Builder> drafts = parser.parse(input(line));
-        assertThat(drafts).hasSize(1);
-        return drafts.get(0);
     }
 
     private static void assertViolation(AgentEventParser parser, String text, String message) {
@@ -216,7 +205,7 @@ class AgentEventParserTest {
 
     @Test
     void mcpServerDownIsAnError() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne("{\"type\":\"mcp.health\"," + ENVELOPE
+        NormalizedEvent.Builder draft = parseOne(parser, "{\"type\":\"mcp.health\"," + ENVELOPE
                 + ",\"server\":\"github\",\"status\":\"down\",\"error\":\"connect ECONNREFUSED 127.0.0.1:3000\"}");
 
         assertThat(draft.getLevel()).isEqualTo(Level.ERROR);
@@ -243,7 +232,7 @@ class AgentEventParserTest {
 
     @Test
     void failedOutcomeIsAnErrorCarryingItsError() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne("{\"type\":\"task.outcome\"," + ENVELOPE
+        NormalizedEvent.Builder draft = parseOne(parser, "{\"type\":\"task.outcome\"," + ENVELOPE
                 + ",\"attempt\":3,\"outcome\":\"error\",\"error\":\"gave up after 3 attempts: tests still failing\"}");
 
         assertThat(draft.getKind()).isEqualTo("agent.outcome");
@@ -262,7 +251,7 @@ class AgentEventParserTest {
 
     @Test
     void traceparentIsReadForTraceAndSpan() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne("{\"type\":\"task.attempt\"," + ENVELOPE + ",\"attempt\":1,"
+        NormalizedEvent.Builder draft = parseOne(parser, "{\"type\":\"task.attempt\"," + ENVELOPE + ",\"attempt\":1,"
                 + "\"traceparent\":\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"}");
 
         assertThat(draft.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
@@ -359,7 +348,7 @@ class AgentEventParserTest {
         Matcher example = Pattern.compile("```json\n(.*?)\n```", Pattern.DOTALL).matcher(doc);
         List<String> kinds = new ArrayList<>();
         while (example.find()) {
-            kinds.add(parseOne(example.group(1)).getKind());
+            kinds.add(parseOne(parser, example.group(1)).getKind());
         }
 
         assertThat(kinds).containsExactly("agent.attempt", "agent.state", "agent.quality_gate", "agent.llm_call",

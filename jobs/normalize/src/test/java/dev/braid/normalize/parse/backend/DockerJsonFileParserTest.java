@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.backend;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.normalize.parse.StackTraces;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
@@ -9,16 +10,18 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.backend.BackendLogs.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 class DockerJsonFileParserTest {
 
+    private static final SourceRecords BACKEND = SourceRecords.of(BackendParsers.all(), "backend");
+
     @Test
     void everyDockerLineIsUnwrappedAndParsedAgainWithItsStreamAndTime() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("docker-json.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("docker-json.log");
 
         assertThat(events).hasSize(10).allSatisfy(event -> assertThat(format(event)).isEqualTo("docker"));
         assertThat(events).extracting(NormalizedEvent.Builder::getKind, NormalizedEvent.Builder::getLevel,
@@ -53,7 +56,7 @@ class DockerJsonFileParserTest {
 
     @Test
     void theInnerLinesOwnTimeWinsOverDockers() throws ParseException {
-        NormalizedEvent.Builder event = one("{\"log\":\"{\\\"level\\\":50,\\\"time\\\":1795280231658,\\\"msg\\\":\\\"boom\\\"}\\n\","
+        NormalizedEvent.Builder event = BACKEND.one("{\"log\":\"{\\\"level\\\":50,\\\"time\\\":1795280231658,\\\"msg\\\":\\\"boom\\\"}\\n\","
                 + "\"stream\":\"stdout\",\"time\":\"2026-11-21T16:58:02.673255357Z\"}");
 
         assertThat(format(event)).isEqualTo("docker");
@@ -64,7 +67,7 @@ class DockerJsonFileParserTest {
 
     @Test
     void aMultiLineInnerRecordKeepsItsStack() throws ParseException {
-        NormalizedEvent.Builder event = one("{\"log\":\"16:58:21.543 [main] ERROR c.e.Orders - failed\\n"
+        NormalizedEvent.Builder event = BACKEND.one("{\"log\":\"16:58:21.543 [main] ERROR c.e.Orders - failed\\n"
                 + "java.lang.IllegalStateException: bad\\n\\tat c.e.Orders.run(Orders.java:3)\\n\","
                 + "\"stream\":\"stderr\",\"time\":\"2026-11-21T16:58:21.543Z\"}");
 
@@ -76,7 +79,7 @@ class DockerJsonFileParserTest {
 
     @Test
     void anInnerLineThatBreaksJsonIsKeptAsPlainText() throws ParseException {
-        NormalizedEvent.Builder event = one("{\"log\":\"{\\\"level\\\":30,\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-21T16:58:02Z\"}");
+        NormalizedEvent.Builder event = BACKEND.one("{\"log\":\"{\\\"level\\\":30,\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-21T16:58:02Z\"}");
 
         assertThat(logLine(event).getFormat()).isEqualTo("plain");
         assertThat(event.getMessage()).isEqualTo("{\"level\":30,");
@@ -84,7 +87,7 @@ class DockerJsonFileParserTest {
 
     @Test
     void aBlankLineInsideMultiLineOutputIsAContinuation() throws ParseException {
-        NormalizedEvent.Builder event = one("{\"log\":\"\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-21T16:58:02Z\"}");
+        NormalizedEvent.Builder event = BACKEND.one("{\"log\":\"\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-21T16:58:02Z\"}");
 
         assertThat(event.getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
         assertThat(logLine(event).getStream()).isEqualTo("stderr");
@@ -92,7 +95,7 @@ class DockerJsonFileParserTest {
 
     @Test
     void aDockerLineWithoutLogTextIsASchemaViolation() {
-        assertThatThrownBy(() -> parse("{\"log\":null,\"stream\":\"stdout\",\"time\":\"2026-11-21T16:58:02Z\"}", "docker"))
+        assertThatThrownBy(() -> BACKEND.parse("{\"log\":null,\"stream\":\"stdout\",\"time\":\"2026-11-21T16:58:02Z\"}", "docker"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION))
                 .hasMessage("docker json-file record needs a string field 'log', found NULL");
@@ -100,7 +103,7 @@ class DockerJsonFileParserTest {
 
     @Test
     void aTruncatedDockerLineIsUnparseable() {
-        assertThatThrownBy(() -> parse("{\"log\":\"server listening\\n\",\"stream\":\"std"))
+        assertThatThrownBy(() -> BACKEND.parse("{\"log\":\"server listening\\n\",\"stream\":\"std"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE))
                 .hasMessageStartingWith("invalid JSON at line 1");

@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.backend;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
@@ -8,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.backend.BackendLogs.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -16,9 +17,11 @@ import static org.assertj.core.api.Assertions.tuple;
 /** zap and log/slog's JSONHandler. */
 class GoJsonLogParsersTest {
 
+    private static final SourceRecords BACKEND = SourceRecords.of(BackendParsers.all(), "backend");
+
     @Test
     void zapLinesCarryLevelEpochSecondsCallerAndStacktrace() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("zap.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("zap.log");
 
         assertThat(events).allSatisfy(event -> assertThat(format(event)).isEqualTo("zap"));
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel, NormalizedEvent.Builder::getMessage).containsExactly(
@@ -45,7 +48,7 @@ class GoJsonLogParsersTest {
 
     @Test
     void zapDevelopmentEncoderIsoTimeAndNamedLoggerAreRead() throws ParseException {
-        NormalizedEvent.Builder event = one(
+        NormalizedEvent.Builder event = BACKEND.one(
                 "{\"level\":\"dpanic\",\"ts\":\"2026-11-21T16:57:53.631Z\",\"logger\":\"billing\",\"msg\":\"impossible state\"}");
 
         assertThat(format(event)).isEqualTo("zap");
@@ -56,7 +59,7 @@ class GoJsonLogParsersTest {
 
     @Test
     void zapRecordWithoutMsgIsASchemaViolation() {
-        assertThatThrownBy(() -> parse("{\"level\":\"info\",\"ts\":1795280273.63}"))
+        assertThatThrownBy(() -> BACKEND.parse("{\"level\":\"info\",\"ts\":1795280273.63}"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION))
                 .hasMessage("zap record lacks required field 'msg'");
@@ -64,7 +67,7 @@ class GoJsonLogParsersTest {
 
     @Test
     void slogJsonLinesCarryNanosecondTimeLevelsGroupsAndTraceIds() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("go-slog-json.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("go-slog-json.log");
 
         assertThat(events).allSatisfy(event -> assertThat(format(event)).isEqualTo("slog-json"));
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel, NormalizedEvent.Builder::getMessage).containsExactly(
@@ -87,7 +90,7 @@ class GoJsonLogParsersTest {
 
     @Test
     void slogLevelOffsetsKeepTheirBaseLevel() throws ParseException {
-        NormalizedEvent.Builder event = one(
+        NormalizedEvent.Builder event = BACKEND.one(
                 "{\"time\":\"2026-11-21T16:57:48.49Z\",\"level\":\"WARN+2\",\"msg\":\"disk filling\",\"service\":\"orders\"}");
 
         assertThat(format(event)).isEqualTo("slog-json");

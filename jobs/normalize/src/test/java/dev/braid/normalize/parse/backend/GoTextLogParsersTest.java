@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.backend;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.normalize.parse.StackTraces;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.backend.BackendLogs.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -17,10 +18,11 @@ import static org.assertj.core.api.Assertions.tuple;
 /** Go's standard log and log/slog's TextHandler. */
 class GoTextLogParsersTest {
 
+    private static final SourceRecords BACKEND = SourceRecords.of(BackendParsers.all(), "backend");
+
     @Test
     void stdLogLinesTakeTheirLevelFromTheMessage() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("go-log.log").stream()
-                .filter(event -> "go-log".equals(format(event))).toList();
+        List<NormalizedEvent.Builder> events = BACKEND.eachLineParsedAs("go-log.log", "go-log");
 
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel, NormalizedEvent.Builder::getMessage).containsExactly(
                 tuple(Level.INFO, "server starting"),
@@ -42,7 +44,7 @@ class GoTextLogParsersTest {
 
     @Test
     void aPanicRecordMergesItsGoroutineDump() throws ParseException {
-        NormalizedEvent.Builder event = one(record("go-log.log", "http: panic serving", line -> line.matches("^(\\[\\w+\\] )?\\d{4}/.*")));
+        NormalizedEvent.Builder event = BACKEND.one(BACKEND.record("go-log.log", "http: panic serving", line -> line.matches("^(\\[\\w+\\] )?\\d{4}/.*")));
 
         assertThat(format(event)).isEqualTo("go-log");
         assertThat(event.getLevel()).isEqualTo(Level.ERROR);
@@ -53,13 +55,13 @@ class GoTextLogParsersTest {
 
     @Test
     void goroutineHeaderAndFileLinesShippedAloneAreContinuations() throws ParseException {
-        assertThat(one("goroutine 22 [running]:").getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
-        assertThat(one("\t/usr/lib/go-1.19/src/net/http/server.go:1850 +0xbf").getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
+        assertThat(BACKEND.one("goroutine 22 [running]:").getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
+        assertThat(BACKEND.one("\t/usr/lib/go-1.19/src/net/http/server.go:1850 +0xbf").getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
     }
 
     @Test
     void slogTextLinesUnquoteValuesAndKeepDottedGroups() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("go-slog-text.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("go-slog-text.log");
 
         assertThat(events).allSatisfy(event -> assertThat(format(event)).isEqualTo("slog-text"));
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel, NormalizedEvent.Builder::getMessage).containsExactly(
@@ -82,7 +84,7 @@ class GoTextLogParsersTest {
 
     @Test
     void logrusTextWithQuotedTimeIsReadLikeSlogText() throws ParseException {
-        NormalizedEvent.Builder event = one("time=\"2026-11-21T16:57:48Z\" level=warning msg=\"retrying\" service=orders");
+        NormalizedEvent.Builder event = BACKEND.one("time=\"2026-11-21T16:57:48Z\" level=warning msg=\"retrying\" service=orders");
 
         assertThat(format(event)).isEqualTo("slog-text");
         assertThat(event.getLevel()).isEqualTo(Level.WARN);
@@ -92,7 +94,7 @@ class GoTextLogParsersTest {
 
     @Test
     void slogTextWithAnUnclosedQuoteIsUnparseable() {
-        assertThatThrownBy(() -> parse("time=2026-11-21T16:57:48.806Z level=INFO msg=\"server starting"))
+        assertThatThrownBy(() -> BACKEND.parse("time=2026-11-21T16:57:48.806Z level=INFO msg=\"server starting"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE))
                 .hasMessage("slog-text value of key 'msg' opens a quote at column 46 that is never closed");
@@ -100,7 +102,7 @@ class GoTextLogParsersTest {
 
     @Test
     void aLineNamedGoLogWithoutADateIsUnparseable() {
-        assertThatThrownBy(() -> parse("listening on :8080", "go-log"))
+        assertThatThrownBy(() -> BACKEND.parse("listening on :8080", "go-log"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE))
                 .hasMessageContaining("'yyyy/MM/dd HH:mm:ss'");

@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.backend;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.normalize.parse.StackTraces;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
@@ -9,12 +10,14 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.backend.BackendLogs.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 class LogbackParserTest {
+
+    private static final SourceRecords BACKEND = SourceRecords.of(BackendParsers.all(), "backend");
 
     private static boolean startsEvent(String line) {
         return line.matches("^\\d.*");
@@ -22,8 +25,7 @@ class LogbackParserTest {
 
     @Test
     void defaultPatternLinesCarryThreadLevelLoggerAndTimeOfDayOnTheKafkaDate() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("logback.log").stream()
-                .filter(event -> "logback".equals(format(event))).toList();
+        List<NormalizedEvent.Builder> events = BACKEND.eachLineParsedAs("logback.log", "logback");
 
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel, NormalizedEvent.Builder::getMessage,
                 event -> logLine(event).getThread(), event -> logLine(event).getLogger()).containsExactly(
@@ -42,8 +44,8 @@ class LogbackParserTest {
 
     @Test
     void stackLinesShippedOneByOneAreContinuationsOrExceptionSummaries() throws ParseException {
-        List<String> lines = lines("logback.log");
-        List<NormalizedEvent.Builder> events = eachLine("logback.log");
+        List<String> lines = BACKEND.lines("logback.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("logback.log");
 
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -62,7 +64,7 @@ class LogbackParserTest {
 
     @Test
     void anErrorRecordWithItsExceptionChainKeepsTheWholeChainAsStackTrace() throws ParseException {
-        NormalizedEvent.Builder event = one(record("logback.log", "Unhandled exception", LogbackParserTest::startsEvent));
+        NormalizedEvent.Builder event = BACKEND.one(BACKEND.record("logback.log", "Unhandled exception", LogbackParserTest::startsEvent));
 
         assertThat(format(event)).isEqualTo("logback");
         assertThat(event.getLevel()).isEqualTo(Level.ERROR);
@@ -76,8 +78,7 @@ class LogbackParserTest {
 
     @Test
     void springBootLinesCarryPidPaddedThreadAndLogger() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("logback-springboot.log").stream()
-                .filter(event -> "logback".equals(format(event))).toList();
+        List<NormalizedEvent.Builder> events = BACKEND.eachLineParsedAs("logback-springboot.log", "logback");
 
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel, NormalizedEvent.Builder::getMessage,
                 event -> logLine(event).getThread()).containsExactly(
@@ -95,8 +96,8 @@ class LogbackParserTest {
 
     @Test
     void springBootErrorRecordMergesItsCausedByChain() throws ParseException {
-        NormalizedEvent.Builder event = one(
-                record("logback-springboot.log", "Unhandled exception", LogbackParserTest::startsEvent));
+        NormalizedEvent.Builder event = BACKEND.one(
+                BACKEND.record("logback-springboot.log", "Unhandled exception", LogbackParserTest::startsEvent));
 
         assertThat(format(event)).isEqualTo("logback");
         assertThat(logLine(event).getStackTrace())
@@ -107,7 +108,7 @@ class LogbackParserTest {
 
     @Test
     void springBoot3IsoOffsetApplicationNameAndCorrelationIdAreRead() throws ParseException {
-        NormalizedEvent.Builder event = one("2026-11-21T17:58:24.262+01:00  INFO 12345 --- [orders] [nio-8080-exec-1] "
+        NormalizedEvent.Builder event = BACKEND.one("2026-11-21T17:58:24.262+01:00  INFO 12345 --- [orders] [nio-8080-exec-1] "
                 + "[4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7] c.e.orders.OrderService                  : GET /api/orders/42");
 
         assertThat(format(event)).isEqualTo("logback");
@@ -118,7 +119,7 @@ class LogbackParserTest {
         assertThat(event.getSpanId()).isEqualTo("00f067aa0ba902b7");
         assertThat(event.getMessage()).isEqualTo("GET /api/orders/42");
 
-        NormalizedEvent.Builder withoutName = one("2026-11-21T17:58:24.262+01:00  WARN 12345 --- [           main] "
+        NormalizedEvent.Builder withoutName = BACKEND.one("2026-11-21T17:58:24.262+01:00  WARN 12345 --- [           main] "
                 + "c.e.orders.OrderService                  : pool low");
         assertThat(withoutName.getLevel()).isEqualTo(Level.WARN);
         assertThat(withoutName.getKeysBuilder().getService()).isNull();
@@ -127,7 +128,7 @@ class LogbackParserTest {
 
     @Test
     void aLineNamedLogbackThatIsNotLogbackIsUnparseable() {
-        assertThatThrownBy(() -> parse("server listening on :8080", "logback"))
+        assertThatThrownBy(() -> BACKEND.parse("server listening on :8080", "logback"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE))
                 .hasMessageContaining("matches neither the logback default")

@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.backend;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.normalize.parse.StackTraces;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
@@ -9,17 +10,19 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.backend.BackendLogs.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Node's console output, other plain text, and lone stack continuations. */
 class NodeAndPlainTextTest {
 
+    private static final SourceRecords BACKEND = SourceRecords.of(BackendParsers.all(), "backend");
+
     @Test
     void nodeConsoleLinesArePlainWithLevelsFromTheirWordsAndNoTime() throws ParseException {
-        List<String> lines = lines("node-console.log");
-        List<NormalizedEvent.Builder> events = eachLine("node-console.log");
+        List<String> lines = BACKEND.lines("node-console.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("node-console.log");
 
         NormalizedEvent.Builder listening = events.get(0);
         assertThat(format(listening)).isEqualTo("plain");
@@ -39,7 +42,7 @@ class NodeAndPlainTextTest {
 
     @Test
     void consoleErrorOfAnErrorIsOneErrorEventWithItsStack() throws ParseException {
-        NormalizedEvent.Builder event = one(record("node-console.log", "Error: boom", line -> !line.startsWith("    at ")));
+        NormalizedEvent.Builder event = BACKEND.one(BACKEND.record("node-console.log", "Error: boom", line -> !line.startsWith("    at ")));
 
         assertThat(format(event)).isEqualTo("plain");
         assertThat(event.getKind()).isEqualTo("log");
@@ -53,7 +56,7 @@ class NodeAndPlainTextTest {
 
     @Test
     void plainTextFollowedByAStackIsAtLeastAnError() throws ParseException {
-        NormalizedEvent.Builder event = one("request handler crashed\n    at handler (/srv/app.js:6:28)\n");
+        NormalizedEvent.Builder event = BACKEND.one("request handler crashed\n    at handler (/srv/app.js:6:28)\n");
 
         assertThat(event.getLevel()).isEqualTo(Level.ERROR);
         assertThat(event.getMessage()).isEqualTo("request handler crashed");
@@ -62,7 +65,7 @@ class NodeAndPlainTextTest {
 
     @Test
     void aLoneStackFrameIsAContinuationOfTheEventBefore() throws ParseException {
-        NormalizedEvent.Builder event = one("    at foo (x.js:1:1)");
+        NormalizedEvent.Builder event = BACKEND.one("    at foo (x.js:1:1)");
 
         assertThat(format(event)).isEqualTo("continuation");
         assertThat(event.getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
@@ -73,7 +76,7 @@ class NodeAndPlainTextTest {
 
     @Test
     void aRecordOfSeveralFramesIsOneContinuation() throws ParseException {
-        NormalizedEvent.Builder event = one("Caused by: java.io.IOException: reset\n\tat java.net.Socket.read(Socket.java:1)\n");
+        NormalizedEvent.Builder event = BACKEND.one("Caused by: java.io.IOException: reset\n\tat java.net.Socket.read(Socket.java:1)\n");
 
         assertThat(event.getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
         assertThat(logLine(event).getStackTrace()).isEqualTo("Caused by: java.io.IOException: reset\n\tat java.net.Socket.read(Socket.java:1)");
@@ -81,10 +84,10 @@ class NodeAndPlainTextTest {
 
     @Test
     void blankTextMatchesNoFormat() {
-        assertThatThrownBy(() -> parse("  \n"))
+        assertThatThrownBy(() -> BACKEND.parse("  \n"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNKNOWN_FORMAT));
-        assertThatThrownBy(() -> parse("  \n", "plain"))
+        assertThatThrownBy(() -> BACKEND.parse("  \n", "plain"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION))
                 .hasMessage("plain log record is empty or only whitespace");
@@ -92,7 +95,7 @@ class NodeAndPlainTextTest {
 
     @Test
     void textNamedAContinuationThatIsNoneIsUnparseable() {
-        assertThatThrownBy(() -> parse("server listening", "continuation"))
+        assertThatThrownBy(() -> BACKEND.parse("server listening", "continuation"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE))
                 .hasMessageContaining("does not start with a stack frame");

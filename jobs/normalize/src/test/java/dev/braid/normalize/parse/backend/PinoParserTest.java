@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.backend;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
@@ -8,16 +9,18 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.backend.BackendLogs.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 class PinoParserTest {
 
+    private static final SourceRecords BACKEND = SourceRecords.of(BackendParsers.all(), "backend");
+
     @Test
     void everyPinoLineIsReadWithItsNumericLevelAndEpochMillisTime() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("pino.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("pino.log");
 
         assertThat(events).hasSize(10).allSatisfy(event -> {
             assertThat(format(event)).isEqualTo("pino");
@@ -43,7 +46,7 @@ class PinoParserTest {
 
     @Test
     void errSerializerGivesTheStackTraceAndErrorFields() throws ParseException {
-        NormalizedEvent.Builder failed = eachLine("pino.log").get(3);
+        NormalizedEvent.Builder failed = BACKEND.eachLine("pino.log").get(3);
 
         assertThat(logLine(failed).getStackTrace())
                 .startsWith("Error: failed to load config\n    at loadConfig (/tmp/fixtures-work/nodelogs/pino-demo.js:16:17)")
@@ -56,7 +59,7 @@ class PinoParserTest {
 
     @Test
     void traceIdsComeFromChildBindingsAndFromTheRequestTraceparent() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("pino.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("pino.log");
 
         assertThat(events.get(5).getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(events.get(5).getSpanId()).isEqualTo("00f067aa0ba902b7");
@@ -68,7 +71,7 @@ class PinoParserTest {
 
     @Test
     void pinoHttpRequestAndResponseBecomeDottedMetadata() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("pino.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("pino.log");
 
         assertThat(events.get(8).getMetadata())
                 .containsEntry("req.method", "GET")
@@ -82,7 +85,7 @@ class PinoParserTest {
 
     @Test
     void aLineCutOffMidObjectIsUnparseable() {
-        assertThatThrownBy(() -> parse("{\"level\":30,"))
+        assertThatThrownBy(() -> BACKEND.parse("{\"level\":30,"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE))
                 .hasMessageContaining("invalid JSON");
@@ -90,7 +93,7 @@ class PinoParserTest {
 
     @Test
     void aPinoRecordWithATextLevelIsASchemaViolation() {
-        assertThatThrownBy(() -> parse("{\"level\":\"info\",\"time\":1795280231658,\"msg\":\"x\"}", "pino"))
+        assertThatThrownBy(() -> BACKEND.parse("{\"level\":\"info\",\"time\":1795280231658,\"msg\":\"x\"}", "pino"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION))
                 .hasMessageContaining("numeric 'level'");

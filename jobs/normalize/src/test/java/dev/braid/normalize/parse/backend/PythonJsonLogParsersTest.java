@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.backend;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
@@ -8,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.backend.BackendLogs.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -16,9 +17,11 @@ import static org.assertj.core.api.Assertions.tuple;
 /** structlog's JSONRenderer and the generic JSON fallback. */
 class PythonJsonLogParsersTest {
 
+    private static final SourceRecords BACKEND = SourceRecords.of(BackendParsers.all(), "backend");
+
     @Test
     void structlogJsonLinesUseEventAsMessageAndCarryTheException() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("structlog-json.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("structlog-json.log");
 
         assertThat(events).allSatisfy(event -> assertThat(format(event)).isEqualTo("structlog-json"));
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel, NormalizedEvent.Builder::getMessage).containsExactly(
@@ -43,7 +46,7 @@ class PythonJsonLogParsersTest {
     @Test
     void genericJsonFindsMessageLevelTimeLoggerThreadAndStackUnderTheirUsualNames() throws ParseException {
         // logstash-logback-encoder's field names
-        NormalizedEvent.Builder event = one("{\"@timestamp\":\"2026-11-21T16:58:24.263+01:00\",\"@version\":\"1\","
+        NormalizedEvent.Builder event = BACKEND.one("{\"@timestamp\":\"2026-11-21T16:58:24.263+01:00\",\"@version\":\"1\","
                 + "\"message\":\"Unhandled exception\",\"logger_name\":\"com.example.orders.OrderService\","
                 + "\"thread_name\":\"http-nio-8080-exec-1\",\"level\":\"ERROR\",\"level_value\":40000,"
                 + "\"stack_trace\":\"java.lang.RuntimeException: boom\\n\\tat com.example.Foo.bar(Foo.java:1)\","
@@ -64,7 +67,7 @@ class PythonJsonLogParsersTest {
 
     @Test
     void genericJsonWithoutALevelButWithAStackIsAnError() throws ParseException {
-        NormalizedEvent.Builder event = one("{\"msg\":\"request failed\",\"ts\":1795280273.5,"
+        NormalizedEvent.Builder event = BACKEND.one("{\"msg\":\"request failed\",\"ts\":1795280273.5,"
                 + "\"err\":{\"message\":\"boom\",\"stack\":\"Error: boom\\n    at handler (app.js:6:28)\"}}");
 
         assertThat(format(event)).isEqualTo("json");
@@ -75,7 +78,7 @@ class PythonJsonLogParsersTest {
 
     @Test
     void jsonObjectWithoutAMessageFieldIsASchemaViolation() {
-        assertThatThrownBy(() -> parse("{\"level\":\"info\",\"user\":\"u-1\"}"))
+        assertThatThrownBy(() -> BACKEND.parse("{\"level\":\"info\",\"user\":\"u-1\"}"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION))
                 .hasMessage("JSON log record has none of the message fields msg, message, event, log as a string or number;"

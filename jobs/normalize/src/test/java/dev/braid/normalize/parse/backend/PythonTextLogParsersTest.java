@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.backend;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.normalize.parse.StackTraces;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
@@ -8,12 +9,14 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.backend.BackendLogs.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** Python logging's text formats and structlog's ConsoleRenderer. */
 class PythonTextLogParsersTest {
+
+    private static final SourceRecords BACKEND = SourceRecords.of(BackendParsers.all(), "backend");
 
     private static boolean pythonHeader(String line) {
         return line.matches("^(?:[A-Z]+:|\\d{4}-).*");
@@ -21,8 +24,7 @@ class PythonTextLogParsersTest {
 
     @Test
     void defaultFormatLinesCarryLevelAndLoggerButNoTime() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("python-logging-default.log").stream()
-                .filter(event -> "python-logging".equals(format(event))).toList();
+        List<NormalizedEvent.Builder> events = BACKEND.eachLineParsedAs("python-logging-default.log", "python-logging");
 
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel, event -> logLine(event).getLogger(),
                 NormalizedEvent.Builder::getMessage).containsExactly(
@@ -38,8 +40,7 @@ class PythonTextLogParsersTest {
 
     @Test
     void asctimeFormatLinesCarryCommaMillisTimeAndTraceIds() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("python-logging-asctime.log").stream()
-                .filter(event -> "python-logging".equals(format(event))).toList();
+        List<NormalizedEvent.Builder> events = BACKEND.eachLineParsedAs("python-logging-asctime.log", "python-logging");
 
         assertThat(events).hasSize(10);
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel).containsExactly(Level.DEBUG, Level.INFO, Level.WARN,
@@ -55,8 +56,8 @@ class PythonTextLogParsersTest {
 
     @Test
     void tracebackLinesShippedOneByOneAreContinuationsOrExceptionSummaries() throws ParseException {
-        List<String> lines = lines("python-logging-default.log");
-        List<NormalizedEvent.Builder> events = eachLine("python-logging-default.log");
+        List<String> lines = BACKEND.lines("python-logging-default.log");
+        List<NormalizedEvent.Builder> events = BACKEND.eachLine("python-logging-default.log");
 
         int traceback = lines.indexOf("Traceback (most recent call last):");
         assertThat(events.get(traceback).getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
@@ -70,8 +71,8 @@ class PythonTextLogParsersTest {
 
     @Test
     void aLoggedExceptionRecordMergesItsChainedTraceback() throws ParseException {
-        NormalizedEvent.Builder event = one(
-                record("python-logging-asctime.log", "failed to process order", PythonTextLogParsersTest::pythonHeader));
+        NormalizedEvent.Builder event = BACKEND.one(
+                BACKEND.record("python-logging-asctime.log", "failed to process order", PythonTextLogParsersTest::pythonHeader));
 
         assertThat(format(event)).isEqualTo("python-logging");
         assertThat(event.getLevel()).isEqualTo(Level.ERROR);
@@ -85,8 +86,8 @@ class PythonTextLogParsersTest {
 
     @Test
     void aMultiLineMessageWithoutATracebackStaysTheMessage() throws ParseException {
-        NormalizedEvent.Builder event = one(
-                record("python-logging-default.log", "multi-line message:", PythonTextLogParsersTest::pythonHeader));
+        NormalizedEvent.Builder event = BACKEND.one(
+                BACKEND.record("python-logging-default.log", "multi-line message:", PythonTextLogParsersTest::pythonHeader));
 
         assertThat(event.getMessage()).isEqualTo("multi-line message:\n  line two of the message\n  line three");
         assertThat(logLine(event).getStackTrace()).isNull();
@@ -95,7 +96,7 @@ class PythonTextLogParsersTest {
 
     @Test
     void dashedAsctimeFormatIsRead() throws ParseException {
-        NormalizedEvent.Builder event = one("2026-11-21 16:57:15,515 - app.orders - WARNING - retrying");
+        NormalizedEvent.Builder event = BACKEND.one("2026-11-21 16:57:15,515 - app.orders - WARNING - retrying");
 
         assertThat(format(event)).isEqualTo("python-logging");
         assertThat(event.getLevel()).isEqualTo(Level.WARN);
@@ -105,8 +106,7 @@ class PythonTextLogParsersTest {
 
     @Test
     void structlogConsoleLinesSplitEventFromSortedKeyValues() throws ParseException {
-        List<NormalizedEvent.Builder> events = eachLine("structlog-console.log").stream()
-                .filter(event -> "structlog".equals(format(event))).toList();
+        List<NormalizedEvent.Builder> events = BACKEND.eachLineParsedAs("structlog-console.log", "structlog");
 
         assertThat(events).extracting(NormalizedEvent.Builder::getLevel, NormalizedEvent.Builder::getMessage).containsExactly(
                 tuple(Level.INFO, "service started"),
@@ -126,8 +126,8 @@ class PythonTextLogParsersTest {
 
     @Test
     void structlogConsoleExceptionRecordMergesItsTraceback() throws ParseException {
-        NormalizedEvent.Builder event = one(
-                record("structlog-console.log", "failed to process order", PythonTextLogParsersTest::pythonHeader));
+        NormalizedEvent.Builder event = BACKEND.one(
+                BACKEND.record("structlog-console.log", "failed to process order", PythonTextLogParsersTest::pythonHeader));
 
         assertThat(format(event)).isEqualTo("structlog");
         assertThat(event.getMessage()).isEqualTo("failed to process order");
@@ -137,7 +137,7 @@ class PythonTextLogParsersTest {
 
     @Test
     void structlogConsoleIsoTimestampLoggerColumnAndServiceAreRead() throws ParseException {
-        NormalizedEvent.Builder event = one(
+        NormalizedEvent.Builder event = BACKEND.one(
                 "2024-01-02T10:00:00.000000Z [info     ] event text                     [app.api] key=value service=orders");
 
         assertThat(format(event)).isEqualTo("structlog");

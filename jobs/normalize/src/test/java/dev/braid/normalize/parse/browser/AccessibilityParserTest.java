@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.browser;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
@@ -8,16 +9,18 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.browser.BrowserRecords.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 class AccessibilityParserTest {
 
+    private static final SourceRecords BROWSER = SourceRecords.of(BrowserParsers.all(), "browser");
+
     @Test
     void everyViolatedRuleBecomesOneEventWithItsImpactAndTargets() throws ParseException {
-        List<NormalizedEvent.Builder> violations = parse(text("a11y-violations.json"));
+        List<NormalizedEvent.Builder> violations = BROWSER.parse(BROWSER.text("a11y-violations.json"));
 
         assertThat(violations).hasSize(5).allSatisfy(event -> {
             assertThat(format(event)).isEqualTo("axe");
@@ -38,7 +41,7 @@ class AccessibilityParserTest {
 
     @Test
     void messageNamesTheRuleItsHelpAndHowManyElementsFail() throws ParseException {
-        List<NormalizedEvent.Builder> violations = parse(text("a11y-violations.json"));
+        List<NormalizedEvent.Builder> violations = BROWSER.parse(BROWSER.text("a11y-violations.json"));
 
         assertThat(violations.get(0).getMessage())
                 .isEqualTo("color-contrast: Elements must meet minimum color contrast ratio thresholds (1 element)");
@@ -50,7 +53,7 @@ class AccessibilityParserTest {
 
     @Test
     void bareViolationsArrayCarriesNoPageOrTime() throws ParseException {
-        assertThat(parse(text("a11y-violations.json"))).allSatisfy(event -> {
+        assertThat(BROWSER.parse(BROWSER.text("a11y-violations.json"))).allSatisfy(event -> {
             assertThat(event.hasEventTime()).isFalse();
             assertThat(event.getMetadata()).doesNotContainKey("url");
         });
@@ -60,9 +63,9 @@ class AccessibilityParserTest {
     void wholeAxeResultGivesPageAndTimeToEveryViolation() throws ParseException {
         String result = "{\"testEngine\":{\"name\":\"axe-core\",\"version\":\"4.14.1\"},"
                 + "\"url\":\"http://127.0.0.1:8765/\",\"timestamp\":\"2026-11-21T16:58:56.120Z\","
-                + "\"passes\":[],\"incomplete\":[],\"violations\":" + text("a11y-violations.json") + "}";
+                + "\"passes\":[],\"incomplete\":[],\"violations\":" + BROWSER.text("a11y-violations.json") + "}";
 
-        List<NormalizedEvent.Builder> violations = parse(result);
+        List<NormalizedEvent.Builder> violations = BROWSER.parse(result);
 
         assertThat(violations).hasSize(5).allSatisfy(event -> {
             assertThat(format(event)).isEqualTo("axe");
@@ -73,7 +76,7 @@ class AccessibilityParserTest {
 
     @Test
     void violationWithoutRuleIdViolatesTheSchema() {
-        assertThatThrownBy(() -> parse("[{\"impact\":\"serious\",\"helpUrl\":\"https://x\",\"nodes\":[]}]"))
+        assertThatThrownBy(() -> BROWSER.parse("[{\"impact\":\"serious\",\"helpUrl\":\"https://x\",\"nodes\":[]}]"))
                 .isInstanceOfSatisfying(ParseException.class, e -> {
                     assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION);
                     assertThat(e.getMessage()).isEqualTo("axe violation record lacks required field 'id'");
@@ -82,7 +85,7 @@ class AccessibilityParserTest {
 
     @Test
     void axeResultWhoseViolationsIsNotAnArrayViolatesTheSchema() {
-        assertThatThrownBy(() -> parse("{\"url\":\"http://127.0.0.1:8765/\",\"violations\":{}}", "axe"))
+        assertThatThrownBy(() -> BROWSER.parse("{\"url\":\"http://127.0.0.1:8765/\",\"violations\":{}}", "axe"))
                 .isInstanceOfSatisfying(ParseException.class, e -> {
                     assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION);
                     assertThat(e.getMessage()).isEqualTo("axe result has no violations array");
@@ -91,9 +94,9 @@ class AccessibilityParserTest {
 
     @Test
     void truncatedAxeReportIsUnparseable() {
-        String report = text("a11y-violations.json");
+        String report = BROWSER.text("a11y-violations.json");
 
-        assertThatThrownBy(() -> parse(report.substring(0, report.length() / 3)))
+        assertThatThrownBy(() -> BROWSER.parse(report.substring(0, report.length() / 3)))
                 .isInstanceOfSatisfying(ParseException.class, e ->
                         assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE));
     }

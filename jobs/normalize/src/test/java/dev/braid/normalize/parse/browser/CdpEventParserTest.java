@@ -3,6 +3,7 @@ package dev.braid.normalize.parse.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.braid.normalize.parse.Json;
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NetworkRequest;
@@ -14,13 +15,15 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static dev.braid.normalize.parse.browser.BrowserRecords.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 class CdpEventParserTest {
+
+    private static final SourceRecords BROWSER = SourceRecords.of(BrowserParsers.all(), "browser");
 
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -39,10 +42,15 @@ class CdpEventParserTest {
     private static final int SYNTAX_ERROR = 44;
     private static final int REFERENCE_ERROR = 45;
 
+    /** The event of the CDP fixture line at a zero-based index. */
+    private static NormalizedEvent.Builder cdpLine(int index) throws ParseException {
+        return BROWSER.one(BROWSER.lines("cdp-events.jsonl").get(index));
+    }
+
     @Test
     void everyRecordedMessageBecomesOneCdpEventNamingItsMethod() throws ParseException {
-        List<String> lines = lines("cdp-events.jsonl");
-        List<NormalizedEvent.Builder> events = eachLine("cdp-events.jsonl");
+        List<String> lines = BROWSER.lines("cdp-events.jsonl");
+        List<NormalizedEvent.Builder> events = BROWSER.eachLine("cdp-events.jsonl");
 
         assertThat(events).hasSize(47);
         for (int i = 0; i < lines.size(); i++) {
@@ -55,7 +63,7 @@ class CdpEventParserTest {
 
     @Test
     void eachMethodFamilyMapsToItsEventKind() throws ParseException {
-        Map<String, Long> kinds = eachLine("cdp-events.jsonl").stream()
+        Map<String, Long> kinds = BROWSER.eachLine("cdp-events.jsonl").stream()
                 .collect(Collectors.groupingBy(NormalizedEvent.Builder::getKind, Collectors.counting()));
 
         assertThat(kinds).containsOnly(
@@ -71,7 +79,7 @@ class CdpEventParserTest {
 
     @Test
     void unrelatedMethodsAreKeptAsDebugCdpEventsNamedByTheirMethod() throws ParseException {
-        List<NormalizedEvent.Builder> others = eachLine("cdp-events.jsonl").stream()
+        List<NormalizedEvent.Builder> others = BROWSER.eachLine("cdp-events.jsonl").stream()
                 .filter(event -> event.getKind().equals("browser.cdp")).toList();
 
         assertThat(others).allSatisfy(event -> {
@@ -185,7 +193,7 @@ class CdpEventParserTest {
 
     @Test
     void canceledRequestIsOnlyAWarning() throws ParseException {
-        NormalizedEvent.Builder canceled = one("{\"method\":\"Network.loadingFailed\",\"params\":{\"requestId\":\"9.1\","
+        NormalizedEvent.Builder canceled = BROWSER.one("{\"method\":\"Network.loadingFailed\",\"params\":{\"requestId\":\"9.1\","
                 + "\"timestamp\":12.5,\"type\":\"XHR\",\"errorText\":\"net::ERR_ABORTED\",\"canceled\":true}}");
 
         assertThat(canceled.getLevel()).isEqualTo(Level.WARN);
@@ -195,7 +203,7 @@ class CdpEventParserTest {
 
     @Test
     void consoleCallsKeepTheirLevelAndPrintTheirArgumentsAsDevToolsDoes() throws ParseException {
-        List<NormalizedEvent.Builder> console = eachLine("cdp-events.jsonl").stream()
+        List<NormalizedEvent.Builder> console = BROWSER.eachLine("cdp-events.jsonl").stream()
                 .filter(event -> event.getKind().equals("browser.console")).toList();
 
         assertThat(console).extracting(
@@ -219,7 +227,7 @@ class CdpEventParserTest {
 
     @Test
     void consoleTimestampsAreEpochMillis() throws ParseException {
-        List<NormalizedEvent.Builder> console = eachLine("cdp-events.jsonl").stream()
+        List<NormalizedEvent.Builder> console = BROWSER.eachLine("cdp-events.jsonl").stream()
                 .filter(event -> event.getKind().equals("browser.console")).toList();
 
         assertThat(console.get(0).getEventTime()).isEqualTo(time("2026-11-21T16:58:54.289Z"));
@@ -229,7 +237,7 @@ class CdpEventParserTest {
 
     @Test
     void consoleLineWithTraceIdFieldCarriesTheTrace() throws ParseException {
-        NormalizedEvent.Builder rendered = eachLine("cdp-events.jsonl").stream()
+        NormalizedEvent.Builder rendered = BROWSER.eachLine("cdp-events.jsonl").stream()
                 .filter(event -> event.getMessage().endsWith("checkout view rendered")).findFirst().orElseThrow();
 
         assertThat(rendered.getTraceId()).isEqualTo(TRACE_ID);
@@ -240,7 +248,7 @@ class CdpEventParserTest {
     void consoleTypesMapOntoLevels() throws ParseException {
         Function<String, Level> levelOf = type -> {
             try {
-                return one("{\"method\":\"Runtime.consoleAPICalled\",\"params\":{\"type\":\"" + type
+                return BROWSER.one("{\"method\":\"Runtime.consoleAPICalled\",\"params\":{\"type\":\"" + type
                         + "\",\"args\":[{\"type\":\"string\",\"value\":\"x\"}],\"timestamp\":1795280334289.3}}").getLevel();
             } catch (ParseException e) {
                 throw new AssertionError(e);
@@ -276,7 +284,7 @@ class CdpEventParserTest {
 
     @Test
     void exceptionWithoutAnExceptionObjectUsesItsText() throws ParseException {
-        NormalizedEvent.Builder thrown = one("{\"method\":\"Runtime.exceptionThrown\",\"params\":{\"timestamp\":1795280334397.9,"
+        NormalizedEvent.Builder thrown = BROWSER.one("{\"method\":\"Runtime.exceptionThrown\",\"params\":{\"timestamp\":1795280334397.9,"
                 + "\"exceptionDetails\":{\"exceptionId\":3,\"text\":\"Uncaught (in promise) timeout\",\"lineNumber\":3,\"columnNumber\":1}}}");
 
         assertThat(thrown.getMessage()).isEqualTo("Uncaught (in promise) timeout");
@@ -285,7 +293,7 @@ class CdpEventParserTest {
 
     @Test
     void logEntriesKeepTheirLevelSourceAndRequest() throws ParseException {
-        List<NormalizedEvent.Builder> logs = eachLine("cdp-events.jsonl").stream()
+        List<NormalizedEvent.Builder> logs = BROWSER.eachLine("cdp-events.jsonl").stream()
                 .filter(event -> event.getKind().equals("browser.log")).toList();
 
         assertThat(logs).extracting(NormalizedEvent.Builder::getLevel, NormalizedEvent.Builder::getMessage).containsExactly(
@@ -302,7 +310,7 @@ class CdpEventParserTest {
 
     @Test
     void verboseLogEntryIsDebug() throws ParseException {
-        NormalizedEvent.Builder verbose = one("{\"method\":\"Log.entryAdded\",\"params\":{\"entry\":{\"source\":\"violation\","
+        NormalizedEvent.Builder verbose = BROWSER.one("{\"method\":\"Log.entryAdded\",\"params\":{\"entry\":{\"source\":\"violation\","
                 + "\"level\":\"verbose\",\"text\":\"'click' handler took 152ms\",\"timestamp\":1795280335879.9}}}");
 
         assertThat(verbose.getLevel()).isEqualTo(Level.DEBUG);
@@ -311,7 +319,7 @@ class CdpEventParserTest {
 
     @Test
     void webSocketFramesAreDebugEventsWithDirectionAndPayload() throws ParseException {
-        List<NormalizedEvent.Builder> frames = eachLine("cdp-events.jsonl").stream()
+        List<NormalizedEvent.Builder> frames = BROWSER.eachLine("cdp-events.jsonl").stream()
                 .filter(event -> event.getKind().equals("websocket.frame")).toList();
 
         assertThat(frames).extracting(
@@ -332,7 +340,7 @@ class CdpEventParserTest {
 
     @Test
     void webSocketFrameErrorIsAnError() throws ParseException {
-        NormalizedEvent.Builder error = one("{\"method\":\"Network.webSocketFrameError\",\"params\":{\"requestId\":\"8616.7\","
+        NormalizedEvent.Builder error = BROWSER.one("{\"method\":\"Network.webSocketFrameError\",\"params\":{\"requestId\":\"8616.7\","
                 + "\"timestamp\":265.95,\"errorMessage\":\"Invalid frame header\"}}");
 
         assertThat(error.getKind()).isEqualTo("websocket.frame");
@@ -344,7 +352,7 @@ class CdpEventParserTest {
     @Test
     void largeFramePayloadIsCutInTheMessageButCountedWhole() throws ParseException {
         String payload = "x".repeat(5000);
-        NormalizedEvent.Builder frame = one("{\"method\":\"Network.webSocketFrameReceived\",\"params\":{\"requestId\":\"1\","
+        NormalizedEvent.Builder frame = BROWSER.one("{\"method\":\"Network.webSocketFrameReceived\",\"params\":{\"requestId\":\"1\","
                 + "\"timestamp\":1.0,\"response\":{\"opcode\":1,\"mask\":false,\"payloadData\":\"" + payload + "\"}}}");
 
         assertThat(frame.getMessage()).isEqualTo("ws received: " + "x".repeat(2048) + "…");
@@ -353,7 +361,7 @@ class CdpEventParserTest {
 
     @Test
     void flattenedSessionIdBecomesTheSessionKey() throws ParseException {
-        NormalizedEvent.Builder event = one("{\"method\":\"Runtime.consoleAPICalled\",\"params\":{\"type\":\"log\","
+        NormalizedEvent.Builder event = BROWSER.one("{\"method\":\"Runtime.consoleAPICalled\",\"params\":{\"type\":\"log\","
                 + "\"args\":[{\"type\":\"string\",\"value\":\"hi\"}],\"timestamp\":1795280334289.3},"
                 + "\"sessionId\":\"5B3A1F0C9E2D\"}");
 
@@ -362,9 +370,9 @@ class CdpEventParserTest {
 
     @Test
     void truncatedCdpMessageIsUnparseable() {
-        String line = lines("cdp-events.jsonl").get(REQUEST_POST_ORDERS);
+        String line = BROWSER.lines("cdp-events.jsonl").get(REQUEST_POST_ORDERS);
 
-        assertThatThrownBy(() -> parse(line.substring(0, line.length() / 2)))
+        assertThatThrownBy(() -> BROWSER.parse(line.substring(0, line.length() / 2)))
                 .isInstanceOfSatisfying(ParseException.class, e -> {
                     assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE);
                     assertThat(e.getMessage()).startsWith("invalid JSON at line 1");
@@ -373,19 +381,19 @@ class CdpEventParserTest {
 
     @Test
     void cdpEventWithoutParamsViolatesTheSchema() {
-        assertThatThrownBy(() -> parse("{\"method\":\"Page.loadEventFired\"}"))
+        assertThatThrownBy(() -> BROWSER.parse("{\"method\":\"Page.loadEventFired\"}"))
                 .isInstanceOfSatisfying(ParseException.class, e -> {
                     assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION);
                     assertThat(e.getMessage()).isEqualTo("CDP event Page.loadEventFired lacks its params object");
                 });
-        assertThatThrownBy(() -> parse("{\"method\":\"Runtime.consoleAPICalled\",\"params\":[1,2]}"))
+        assertThatThrownBy(() -> BROWSER.parse("{\"method\":\"Runtime.consoleAPICalled\",\"params\":[1,2]}"))
                 .isInstanceOfSatisfying(ParseException.class, e ->
                         assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION));
     }
 
     @Test
     void cdpCommandResponseWithoutMethodViolatesTheSchema() {
-        assertThatThrownBy(() -> parse("{\"id\":4,\"result\":{}}", "cdp"))
+        assertThatThrownBy(() -> BROWSER.parse("{\"id\":4,\"result\":{}}", "cdp"))
                 .isInstanceOfSatisfying(ParseException.class, e -> {
                     assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION);
                     assertThat(e.getMessage()).contains("'method'");

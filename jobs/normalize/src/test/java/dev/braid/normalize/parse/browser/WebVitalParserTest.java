@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.browser;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.parse.SourceRecords;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
@@ -9,18 +10,20 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.braid.normalize.parse.browser.BrowserRecords.*;
+import static dev.braid.normalize.parse.SourceRecords.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 class WebVitalParserTest {
 
+    private static final SourceRecords BROWSER = SourceRecords.of(BrowserParsers.all(), "browser");
+
     private static final String PAGE = "http://127.0.0.1:8765/";
 
     @Test
     void everyReportedMetricBecomesAWebVitalEventWithItsNameValueAndRating() throws ParseException {
-        List<NormalizedEvent.Builder> vitals = eachLine("web-vitals.jsonl");
+        List<NormalizedEvent.Builder> vitals = BROWSER.eachLine("web-vitals.jsonl");
 
         assertThat(vitals).hasSize(6).allSatisfy(event -> {
             assertThat(format(event)).isEqualTo("web-vitals");
@@ -41,7 +44,7 @@ class WebVitalParserTest {
 
     @Test
     void messageSaysMetricValueRatingAndPage() throws ParseException {
-        List<NormalizedEvent.Builder> vitals = eachLine("web-vitals.jsonl");
+        List<NormalizedEvent.Builder> vitals = BROWSER.eachLine("web-vitals.jsonl");
 
         assertThat(vitals.get(2).getMessage()).isEqualTo("LCP 144.0 (good) on http://127.0.0.1:8765/");
         assertThat(vitals.get(4).getMessage()).isEqualTo("CLS 0.03693000410245434 (good) on http://127.0.0.1:8765/");
@@ -49,7 +52,7 @@ class WebVitalParserTest {
 
     @Test
     void eventTimeIsThePageStartEncodedInTheMetricId() throws ParseException {
-        List<NormalizedEvent.Builder> vitals = eachLine("web-vitals.jsonl");
+        List<NormalizedEvent.Builder> vitals = BROWSER.eachLine("web-vitals.jsonl");
 
         assertThat(vitals).extracting(NormalizedEvent.Builder::getEventTime).containsExactly(
                 time("2026-11-21T16:58:54.287Z"),
@@ -65,7 +68,7 @@ class WebVitalParserTest {
 
     @Test
     void poorRatingIsAWarning() throws ParseException {
-        NormalizedEvent.Builder poor = one("{\"name\":\"LCP\",\"value\":4810.5,\"rating\":\"poor\",\"delta\":4810.5,"
+        NormalizedEvent.Builder poor = BROWSER.one("{\"name\":\"LCP\",\"value\":4810.5,\"rating\":\"poor\",\"delta\":4810.5,"
                 + "\"id\":\"v6-1795280334287-1\",\"navigationType\":\"reload\",\"sessionId\":\"s-42\"}");
 
         assertThat(poor.getLevel()).isEqualTo(Level.WARN);
@@ -76,14 +79,14 @@ class WebVitalParserTest {
 
     @Test
     void metricWithoutATimedIdHasNoEventTime() throws ParseException {
-        NormalizedEvent.Builder vital = one("{\"name\":\"INP\",\"value\":88,\"rating\":\"good\",\"id\":\"custom-1\"}");
+        NormalizedEvent.Builder vital = BROWSER.one("{\"name\":\"INP\",\"value\":88,\"rating\":\"good\",\"id\":\"custom-1\"}");
 
         assertThat(vital.hasEventTime()).isFalse();
     }
 
     @Test
     void unknownMetricNameViolatesTheSchema() {
-        assertThatThrownBy(() -> parse("{\"name\":\"TTI\",\"value\":1200,\"rating\":\"good\",\"id\":\"v6-1795280334287-1\"}"))
+        assertThatThrownBy(() -> BROWSER.parse("{\"name\":\"TTI\",\"value\":1200,\"rating\":\"good\",\"id\":\"v6-1795280334287-1\"}"))
                 .isInstanceOfSatisfying(ParseException.class, e -> {
                     assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION);
                     assertThat(e.getMessage()).startsWith("web-vitals metric 'TTI' is none of");
@@ -92,7 +95,7 @@ class WebVitalParserTest {
 
     @Test
     void metricWithoutNumericValueViolatesTheSchema() {
-        assertThatThrownBy(() -> parse("{\"name\":\"CLS\",\"value\":\"0.1\",\"rating\":\"good\"}"))
+        assertThatThrownBy(() -> BROWSER.parse("{\"name\":\"CLS\",\"value\":\"0.1\",\"rating\":\"good\"}"))
                 .isInstanceOfSatisfying(ParseException.class, e -> {
                     assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION);
                     assertThat(e.getMessage()).isEqualTo("web-vitals metric CLS has no numeric value");
@@ -101,7 +104,7 @@ class WebVitalParserTest {
 
     @Test
     void metricWithoutNameViolatesTheSchema() {
-        assertThatThrownBy(() -> parse("{\"value\":1,\"rating\":\"good\"}"))
+        assertThatThrownBy(() -> BROWSER.parse("{\"value\":1,\"rating\":\"good\"}"))
                 .isInstanceOfSatisfying(ParseException.class, e -> {
                     assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION);
                     assertThat(e.getMessage()).isEqualTo("web-vitals record lacks required field 'name'");
@@ -110,9 +113,9 @@ class WebVitalParserTest {
 
     @Test
     void truncatedMetricIsUnparseable() {
-        String line = lines("web-vitals.jsonl").get(2);
+        String line = BROWSER.lines("web-vitals.jsonl").get(2);
 
-        assertThatThrownBy(() -> parse(line.substring(0, 60)))
+        assertThatThrownBy(() -> BROWSER.parse(line.substring(0, 60)))
                 .isInstanceOfSatisfying(ParseException.class, e ->
                         assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE));
     }

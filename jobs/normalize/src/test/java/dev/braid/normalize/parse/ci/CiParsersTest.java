@@ -1,14 +1,12 @@
 package dev.braid.normalize.parse.ci;
 
 import dev.braid.normalize.parse.ParseException;
-import dev.braid.normalize.parse.ParseInput;
 import dev.braid.normalize.parse.SourceParser;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
-
+import static dev.braid.normalize.parse.SourceRecords.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +16,7 @@ class CiParsersTest {
 
     private String formatOf(String fixture) throws ParseException {
         String text = fixture.endsWith(".jsonl") ? Fixtures.lines(fixture).get(0) : Fixtures.text(fixture);
-        return ci.parse(new ParseInput(text, Map.of(), 0L)).get(0).getTags().get(0);
+        return ci.parse(input(text)).get(0).getTags().get(0);
     }
 
     @Test
@@ -31,7 +29,7 @@ class CiParsersTest {
 
     @Test
     void pushPayloadIsNotACiFormat() {
-        assertThatThrownBy(() -> ci.parse(new ParseInput(Fixtures.text("fixtures/ci/push.json"), Map.of(), 0L)))
+        assertThatThrownBy(() -> ci.parse(input(Fixtures.text("fixtures/ci/push.json"))))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNKNOWN_FORMAT));
     }

@@ -1,7 +1,6 @@
 package dev.braid.normalize.parse.ci;
 
 import dev.braid.normalize.parse.ParseException;
-import dev.braid.normalize.parse.ParseInput;
 import dev.braid.schema.CiInstance;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
@@ -11,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
+import static dev.braid.normalize.parse.SourceRecords.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,10 +20,6 @@ class Ec2SpotInterruptionParserTest {
     private static final String WARNING = Fixtures.text("fixtures/ci/ec2-spot-interruption.json");
 
     private final Ec2SpotInterruptionParser parser = new Ec2SpotInterruptionParser();
-
-    private static ParseInput input(String text) {
-        return new ParseInput(text, Map.of(), 0L);
-    }
 
     @Test
     void interruptionWarningIsAWarningAboutThatSpotInstance() throws ParseException {

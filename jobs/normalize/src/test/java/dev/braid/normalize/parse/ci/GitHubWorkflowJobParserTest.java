@@ -10,9 +10,10 @@ import dev.braid.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
+import static dev.braid.normalize.parse.SourceRecords.input;
+import static dev.braid.normalize.parse.SourceRecords.parseOne;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,20 +26,10 @@ class GitHubWorkflowJobParserTest {
 
     private final GitHubWorkflowJobParser parser = new GitHubWorkflowJobParser();
 
-    private static ParseInput input(String text) {
-        return new ParseInput(text, Map.of(), 0L);
-    }
-
-    private NormalizedEvent.Builder parseOne(String payload) throws ParseException {
-        List<NormalizedEvent.Builder> drafts = parser.parse(input(payload));
-        assertThat(drafts).hasSize(1);
-        return drafts.get(0);
-    }
-
     @Test
     void queuedJobIsInfoAtItsCreationTime() throws ParseException {
         assertThat(parser.accepts(input(QUEUED))).isTrue();
-        NormalizedEvent.Builder draft = parseOne(QUEUED);
+        NormalizedEvent.Builder draft = parseOne(parser, QUEUED);
 
         assertThat(draft.getKind()).isEqualTo("ci.job");
         assertThat(draft.getLevel()).isEqualTo(Level.INFO);
@@ -52,7 +43,7 @@ class GitHubWorkflowJobParserTest {
 
     @Test
     void correlationKeysComeFromTheJobAndRepository() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(IN_PROGRESS);
+        NormalizedEvent.Builder draft = parseOne(parser, IN_PROGRESS);
 
         assertThat(draft.getKeysBuilder().getJobId()).isEqualTo("289782451");
         assertThat(draft.getKeysBuilder().getRepo()).isEqualTo("Codertocat/Hello-World");
@@ -64,7 +55,7 @@ class GitHubWorkflowJobParserTest {
 
     @Test
     void successfulJobCarriesRunRunnerAndLabelsAtItsCompletionTime() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(COMPLETED);
+        NormalizedEvent.Builder draft = parseOne(parser, COMPLETED);
 
         assertThat(draft.getLevel()).isEqualTo(Level.INFO);
         assertThat(draft.getEventTime()).isEqualTo(Instant.parse("2021-08-05T10:38:16Z"));
@@ -87,7 +78,7 @@ class GitHubWorkflowJobParserTest {
 
     @Test
     void failedJobIsAnErrorNamingTheFailedStep() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(FAILED);
+        NormalizedEvent.Builder draft = parseOne(parser, FAILED);
 
         assertThat(draft.getLevel()).isEqualTo(Level.ERROR);
         assertThat(draft.getMessage()).isEqualTo(
@@ -103,16 +94,16 @@ class GitHubWorkflowJobParserTest {
         String cancelled = COMPLETED.replace("\"conclusion\": \"success\",\n    \"started_at\"",
                 "\"conclusion\": \"cancelled\",\n    \"started_at\"");
 
-        assertThat(parseOne(timedOut).getLevel()).isEqualTo(Level.ERROR);
-        assertThat(parseOne(cancelled).getLevel()).isEqualTo(Level.WARN);
-        assertThat(((CiJob) parseOne(cancelled).getPayload()).getConclusion()).isEqualTo("cancelled");
+        assertThat(parseOne(parser, timedOut).getLevel()).isEqualTo(Level.ERROR);
+        assertThat(parseOne(parser, cancelled).getLevel()).isEqualTo(Level.WARN);
+        assertThat(((CiJob) parseOne(parser, cancelled).getPayload()).getConclusion()).isEqualTo("cancelled");
     }
 
     @Test
     void completedJobWithoutCompletionTimeFallsBackToItsStart() throws ParseException {
         String payload = COMPLETED.replace("\"completed_at\": \"2021-08-05T10:38:16Z\"", "\"completed_at\": null");
 
-        assertThat(parseOne(payload).getEventTime()).isEqualTo(Instant.parse("2021-08-05T10:34:58Z"));
+        assertThat(parseOne(parser, payload).getEventTime()).isEqualTo(Instant.parse("2021-08-05T10:34:58Z"));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.braid.normalize.parse.ci;
 
 import dev.braid.normalize.parse.ParseException;
-import dev.braid.normalize.parse.ParseInput;
 import dev.braid.schema.CiInstance;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
@@ -12,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
+import static dev.braid.normalize.parse.SourceRecords.input;
+import static dev.braid.normalize.parse.SourceRecords.parseOne;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,22 +23,12 @@ class RunnerLifecycleParserTest {
 
     private final RunnerLifecycleParser parser = new RunnerLifecycleParser();
 
-    private static ParseInput input(String text) {
-        return new ParseInput(text, Map.of(), 0L);
-    }
-
-    private NormalizedEvent.Builder parseOne(String line) throws ParseException {
-        List<NormalizedEvent.Builder> drafts = parser.parse(input(line));
-        assertThat(drafts).hasSize(1);
-        return drafts.get(0);
-    }
-
     @Test
     void everyRecordIsAnInfoInstanceEventOfTheSameJob() throws ParseException {
         List<NormalizedEvent.Builder> drafts = new ArrayList<>();
         for (String line : RECORDS) {
             assertThat(parser.accepts(input(line))).isTrue();
-            drafts.add(parseOne(line));
+            drafts.add(parseOne(parser, line));
         }
 
         assertThat(drafts).hasSize(4);
@@ -56,7 +46,7 @@ class RunnerLifecycleParserTest {
 
     @Test
     void spotLaunchCarriesTypePriceAndPlacement() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(RECORDS.get(0));
+        NormalizedEvent.Builder draft = parseOne(parser, RECORDS.get(0));
 
         CiInstance instance = (CiInstance) draft.getPayload();
         assertThat(instance.getInstanceId()).isEqualTo("i-1234567890abcdef0");
@@ -74,7 +64,7 @@ class RunnerLifecycleParserTest {
 
     @Test
     void terminationKeepsItsReason() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(RECORDS.get(1));
+        NormalizedEvent.Builder draft = parseOne(parser, RECORDS.get(1));
 
         assertThat(draft.getMetadata()).containsEntry("reason", "spot-interruption");
         assertThat(draft.getMessage()).endsWith("(spot-interruption)");
@@ -82,7 +72,7 @@ class RunnerLifecycleParserTest {
 
     @Test
     void onDemandReplacementIsRecognised() throws ParseException {
-        CiInstance instance = (CiInstance) parseOne(RECORDS.get(2)).getPayload();
+        CiInstance instance = (CiInstance) parseOne(parser, RECORDS.get(2)).getPayload();
 
         assertThat(instance.getLifecycle()).isEqualTo("on-demand");
         assertThat(instance.getHourlyPriceUsd()).isEqualTo(0.085);
@@ -90,7 +80,7 @@ class RunnerLifecycleParserTest {
 
     @Test
     void minimalRecordNeedsOnlyTypeInstanceLifecycleAndTime() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne("{\"type\":\"runner.terminated\",\"instance_id\":\"i-0f\","
+        NormalizedEvent.Builder draft = parseOne(parser, "{\"type\":\"runner.terminated\",\"instance_id\":\"i-0f\","
                 + "\"lifecycle\":\"spot\",\"time\":\"2026-11-21T17:00:00Z\"}");
 
         assertThat(draft.getMessage()).isEqualTo("runner terminated: spot i-0f");

@@ -1,7 +1,6 @@
 package dev.braid.normalize.parse.git;
 
 import dev.braid.normalize.parse.ParseException;
-import dev.braid.normalize.parse.ParseInput;
 import dev.braid.schema.Commit;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.FileChange;
@@ -12,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
+import static dev.braid.normalize.parse.SourceRecords.input;
+import static dev.braid.normalize.parse.SourceRecords.parseOne;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -24,22 +24,12 @@ class GitHookParserTest {
 
     private final GitHookParser parser = new GitHookParser();
 
-    private static ParseInput input(String text) {
-        return new ParseInput(text, Map.of(), 0L);
-    }
-
-    private NormalizedEvent.Builder parseOne(String line) throws ParseException {
-        List<NormalizedEvent.Builder> drafts = parser.parse(input(line));
-        assertThat(drafts).hasSize(1);
-        return drafts.get(0);
-    }
-
     @Test
     void everyHookLineIsAcceptedAndBecomesOneInfoCommit() throws ParseException {
         assertThat(HOOK_LINES).hasSize(4);
         for (String line : HOOK_LINES) {
             assertThat(parser.accepts(input(line))).isTrue();
-            NormalizedEvent.Builder draft = parseOne(line);
+            NormalizedEvent.Builder draft = parseOne(parser, line);
             assertThat(draft.getKind()).isEqualTo("git.commit");
             assertThat(draft.getLevel()).isEqualTo(Level.INFO);
             assertThat(draft.getKeysBuilder().getRepo()).isEqualTo("demo-service");
@@ -48,7 +38,7 @@ class GitHookParserTest {
 
     @Test
     void rootCommitHasNoParentsAndAddsEveryFile() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(HOOK_LINES.get(0));
+        NormalizedEvent.Builder draft = parseOne(parser, HOOK_LINES.get(0));
 
         assertThat(draft.getMessage()).isEqualTo("Initial commit");
         assertThat(draft.getEventTime()).isEqualTo(Instant.parse("2026-11-20T08:15:00Z"));
@@ -69,7 +59,7 @@ class GitHookParserTest {
 
     @Test
     void multiLineMessageKeepsItsSubjectAsMessageAndTheRestAsBody() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(HOOK_LINES.get(1));
+        NormalizedEvent.Builder draft = parseOne(parser, HOOK_LINES.get(1));
 
         assertThat(draft.getMessage()).isEqualTo("Add \"login\" flow (BR-42)");
         assertThat(draft.getMetadata().get("body"))
@@ -82,7 +72,7 @@ class GitHookParserTest {
 
     @Test
     void committerWhoIsNotTheAuthorIsKeptInMetadata() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(HOOK_LINES.get(1));
+        NormalizedEvent.Builder draft = parseOne(parser, HOOK_LINES.get(1));
 
         assertThat(((Commit) draft.getPayload()).getAuthorName()).isEqualTo("Alice Example");
         assertThat(draft.getMetadata())
@@ -92,7 +82,7 @@ class GitHookParserTest {
 
     @Test
     void renameDeleteModifyAndAddKeepTheirStatusLetters() throws ParseException {
-        Commit commit = (Commit) parseOne(HOOK_LINES.get(1)).getPayload();
+        Commit commit = (Commit) parseOne(parser, HOOK_LINES.get(1)).getPayload();
 
         assertThat(commit.getParents()).containsExactly("bed57cfafe5dea4920e04e94b30e253834b543d6");
         assertThat(commit.getFiles()).extracting(FileChange::getStatus, FileChange::getPath).containsExactly(
@@ -104,7 +94,7 @@ class GitHookParserTest {
 
     @Test
     void negativeUtcOffsetIsConvertedToUtc() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(HOOK_LINES.get(2));
+        NormalizedEvent.Builder draft = parseOne(parser, HOOK_LINES.get(2));
 
         assertThat(draft.getMessage()).isEqualTo("docs: usage section");
         assertThat(draft.getEventTime()).isEqualTo(Instant.parse("2026-11-20T17:00:00Z"));
@@ -112,7 +102,7 @@ class GitHookParserTest {
 
     @Test
     void mergeCommitListsBothParentsInOrder() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(HOOK_LINES.get(3));
+        NormalizedEvent.Builder draft = parseOne(parser, HOOK_LINES.get(3));
 
         assertThat(draft.getMessage()).isEqualTo("Merge branch 'feature/login'");
         assertThat(((Commit) draft.getPayload()).getParents()).containsExactly(
@@ -122,7 +112,7 @@ class GitHookParserTest {
 
     @Test
     void detachedHeadLeavesTheBranchKeyForTheCallerToFill() throws ParseException {
-        NormalizedEvent.Builder draft = parseOne(HOOK_LINES.get(2).replace("\"branch\":\"main\"", "\"branch\":null"));
+        NormalizedEvent.Builder draft = parseOne(parser, HOOK_LINES.get(2).replace("\"branch\":\"main\"", "\"branch\":null"));
 
         assertThat(draft.getKeysBuilder().getBranch()).isNull();
         assertThat(draft.getKeysBuilder().getCommit()).isEqualTo("72cd746673a7e66bb8d79150c737b393cf15d39e");
@@ -133,7 +123,7 @@ class GitHookParserTest {
         String line = HOOK_LINES.get(2).replace("{\"status\":\"M\",\"path\":\"README.md\"}",
                 "{\"status\":\"R087\",\"path\":\"README.md\"}");
 
-        assertThat(((Commit) parseOne(line).getPayload()).getFiles())
+        assertThat(((Commit) parseOne(parser, line).getPayload()).getFiles())
                 .extracting(FileChange::getStatus).containsExactly("R");
     }
 

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static dev.braid.normalize.parse.SourceRecords.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -54,11 +55,7 @@ class GitHubPushParserTest {
 
     private final GitHubPushParser parser = new GitHubPushParser();
 
-    private static ParseInput input(String text) {
-        return new ParseInput(text, Map.of(), 0L);
-    }
-
-    private static ParseInput input(String text, String event) {
+    private static ParseInput inputWithEvent(String text, String event) {
         return new ParseInput(text, Map.of("X-GitHub-Event", event), 0L);
     }
 
@@ -173,10 +170,10 @@ class GitHubPushParserTest {
 
     @Test
     void gitHubEventHeaderDecidesWhetherThePayloadIsAPush() {
-        assertThat(parser.accepts(input(NEW_BRANCH_PUSH, "push"))).isTrue();
+        assertThat(parser.accepts(inputWithEvent(NEW_BRANCH_PUSH, "push"))).isTrue();
         assertThat(parser.accepts(new ParseInput(NEW_BRANCH_PUSH, Map.of("x-github-event", "push"), 0L))).isTrue();
-        assertThat(parser.accepts(input(NEW_BRANCH_PUSH, "create"))).isFalse();
-        assertThatThrownBy(() -> parser.parse(input(NEW_BRANCH_PUSH, "create")))
+        assertThat(parser.accepts(inputWithEvent(NEW_BRANCH_PUSH, "create"))).isFalse();
+        assertThatThrownBy(() -> parser.parse(inputWithEvent(NEW_BRANCH_PUSH, "create")))
                 .hasMessage("github-push expects X-GitHub-Event 'push', got 'create'");
     }
 

@@ -5,7 +5,6 @@ import dev.braid.normalize.parse.ParseInput;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
-import dev.braid.schema.TestResult;
 import dev.braid.schema.TestStatus;
 import dev.braid.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -14,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
+import static dev.braid.normalize.parse.testreport.TestResults.counts;
+import static dev.braid.normalize.parse.testreport.TestResults.find;
+import static dev.braid.normalize.parse.testreport.TestResults.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -35,9 +36,7 @@ class GoTestJsonParserTest {
             assertThat(result(draft).getFramework()).isEqualTo("go");
             assertThat(result(draft).getRunId()).isEqualTo("run-7");
         });
-        Map<TestStatus, Long> counts = drafts.stream()
-                .collect(Collectors.groupingBy(draft -> result(draft).getStatus(), Collectors.counting()));
-        assertThat(counts).containsOnly(
+        assertThat(counts(drafts)).containsOnly(
                 entry(TestStatus.PASSED, 8L), entry(TestStatus.FAILED, 3L), entry(TestStatus.SKIPPED, 2L));
     }
 
@@ -185,13 +184,5 @@ class GoTestJsonParserTest {
 
     private static ParseInput input(String text) {
         return new ParseInput(text, Map.of("braid.run-id", "run-7"), 0L);
-    }
-
-    private static TestResult result(NormalizedEvent.Builder draft) {
-        return (TestResult) draft.getPayload();
-    }
-
-    private static NormalizedEvent.Builder find(List<NormalizedEvent.Builder> drafts, String name) {
-        return drafts.stream().filter(draft -> result(draft).getName().equals(name)).findFirst().orElseThrow();
     }
 }

@@ -5,7 +5,6 @@ import dev.braid.normalize.parse.ParseInput;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
-import dev.braid.schema.TestResult;
 import dev.braid.schema.TestStatus;
 import dev.braid.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -13,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
+import static dev.braid.normalize.parse.testreport.TestResults.counts;
+import static dev.braid.normalize.parse.testreport.TestResults.find;
+import static dev.braid.normalize.parse.testreport.TestResults.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -219,23 +220,11 @@ class JUnitXmlParserTest {
                 .hasMessage("junit-xml root element is <coverage>, expected <testsuites> or <testsuite>");
     }
 
-    static Map<TestStatus, Long> counts(List<NormalizedEvent.Builder> drafts) {
-        return drafts.stream().collect(Collectors.groupingBy(draft -> result(draft).getStatus(), Collectors.counting()));
-    }
-
     private List<NormalizedEvent.Builder> parse(String fixture) throws ParseException {
         return parser.parse(input(Fixtures.text(fixture)));
     }
 
     private static ParseInput input(String text) {
         return new ParseInput(text, Map.of("braid.run-id", "run-3"), 0L);
-    }
-
-    static TestResult result(NormalizedEvent.Builder draft) {
-        return (TestResult) draft.getPayload();
-    }
-
-    static NormalizedEvent.Builder find(List<NormalizedEvent.Builder> drafts, String name) {
-        return drafts.stream().filter(draft -> result(draft).getName().equals(name)).findFirst().orElseThrow();
     }
 }

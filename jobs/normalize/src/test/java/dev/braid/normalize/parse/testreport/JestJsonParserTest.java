@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static dev.braid.normalize.parse.testreport.TestResults.counts;
+import static dev.braid.normalize.parse.testreport.TestResults.find;
+import static dev.braid.normalize.parse.testreport.TestResults.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -36,9 +39,7 @@ class JestJsonParserTest {
             assertThat(result(draft).getFramework()).isEqualTo("jest");
             assertThat(result(draft).getRunId()).isEqualTo("run-42");
         });
-        Map<TestStatus, Long> counts = drafts.stream()
-                .collect(Collectors.groupingBy(draft -> result(draft).getStatus(), Collectors.counting()));
-        assertThat(counts).containsOnly(
+        assertThat(counts(drafts)).containsOnly(
                 entry(TestStatus.PASSED, 8L), entry(TestStatus.FAILED, 2L), entry(TestStatus.SKIPPED, 2L));
     }
 
@@ -179,15 +180,7 @@ class JestJsonParserTest {
         return new ParseInput(text, Map.of("braid.run-id", "run-42"), 0L);
     }
 
-    private static TestResult result(NormalizedEvent.Builder draft) {
-        return (TestResult) draft.getPayload();
-    }
-
     private static Map<String, TestResult> byName(List<NormalizedEvent.Builder> drafts) {
-        return drafts.stream().map(JestJsonParserTest::result).collect(Collectors.toMap(TestResult::getName, Function.identity()));
-    }
-
-    private static NormalizedEvent.Builder find(List<NormalizedEvent.Builder> drafts, String name) {
-        return drafts.stream().filter(draft -> result(draft).getName().equals(name)).findFirst().orElseThrow();
+        return drafts.stream().map(TestResults::result).collect(Collectors.toMap(TestResult::getName, Function.identity()));
     }
 }

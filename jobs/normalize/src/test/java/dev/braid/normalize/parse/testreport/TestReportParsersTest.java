@@ -16,6 +16,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Map;
 
+import static dev.braid.normalize.parse.SourceRecords.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +35,7 @@ class TestReportParsersTest {
             "surefire-outcomes.xml, junit-xml",
             "surefire-report.xml, junit-xml"})
     void eachReportIsRecognisedWithoutAFormatHeader(String fixture, String format) throws ParseException {
-        ParseInput input = new ParseInput(Fixtures.text("fixtures/test/" + fixture), Map.of(), 0L);
+        ParseInput input = input(Fixtures.text("fixtures/test/" + fixture));
 
         assertThat(parsers.parse(input)).isNotEmpty()
                 .allSatisfy(draft -> assertThat(draft.getTags()).containsExactly("format:" + format));
@@ -48,7 +49,7 @@ class TestReportParsersTest {
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             SourceParser copy = (SourceParser) in.readObject();
-            ParseInput input = new ParseInput(Fixtures.text("fixtures/test/pytest-junit.xml"), Map.of(), 0L);
+            ParseInput input = input(Fixtures.text("fixtures/test/pytest-junit.xml"));
             assertThat(copy.parse(input)).hasSize(12);
         } catch (ParseException e) {
             throw new AssertionError(e);
@@ -66,7 +67,7 @@ class TestReportParsersTest {
 
     @Test
     void plainTextIsNoTestReport() {
-        ParseInput input = new ParseInput("PASS  src/app.test.js\n  ✓ renders (3 ms)\n", Map.of(), 0L);
+        ParseInput input = input("PASS  src/app.test.js\n  ✓ renders (3 ms)\n");
 
         assertThatThrownBy(() -> parsers.parse(input))
                 .isInstanceOfSatisfying(ParseException.class, e -> {
