@@ -49,14 +49,6 @@ public class RawRecord {
         this.headers = new HashMap<>(headers);
     }
 
-    /**
-     * The producer stream the record belongs to: lines of one file or process share a key, so
-     * continuation lines of a stack trace meet the line they belong to.
-     */
-    public String streamKey() {
-        String keyText = key == null ? "" : new String(key, java.nio.charset.StandardCharsets.UTF_8);
-        return topic + '/' + partition + '/' + keyText;
-    }
 
     @Override
     public boolean equals(Object o) {

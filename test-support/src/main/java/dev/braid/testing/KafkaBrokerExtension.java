@@ -7,12 +7,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * JUnit 5 extension: one in-JVM broker per test class. Register it as a static field with
- * {@code @RegisterExtension}; give each test its own topics with {@link #uniqueTopic(String)}.
+ * {@code @RegisterExtension}; give each test topics of its own (random names), so tests never share data.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -38,12 +36,6 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         broker.createTopics(topics);
     }
 
-    /** A topic name no other test uses, created with the given partitions. */
-    public String uniqueTopic(String prefix, int partitions) {
-        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        broker.createTopics(List.of(new TopicSpec(name, partitions, Map.of())));
-        return name;
-    }
 
     public KafkaTestClient client() {
         return new KafkaTestClient(bootstrapServers());

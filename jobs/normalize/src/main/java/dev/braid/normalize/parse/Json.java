@@ -54,14 +54,6 @@ public final class Json {
         return null;
     }
 
-    /** Follows a path of field names; a missing node when any step is absent. */
-    public static JsonNode at(JsonNode node, String... path) {
-        JsonNode current = node;
-        for (String step : path) {
-            current = current.path(step);
-        }
-        return current;
-    }
 
     public static String required(JsonNode node, String field, String format) throws ParseException {
         String value = text(node, field);
