@@ -1,6 +1,7 @@
 package dev.braid.normalize;
 
 import dev.braid.connectors.KafkaSettings;
+import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -10,10 +11,7 @@ import org.apache.flink.configuration.MemorySize;
 
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The normalize job's settings, read from Flink configuration and {@code --key value} arguments and
@@ -43,13 +41,11 @@ public final class NormalizeConfig implements Serializable {
             ConfigOptions.key("braid.normalize.dedup-ttl").durationType().defaultValue(Duration.ofHours(24))
                     .withDescription("How long an event id is remembered to drop a replayed or retried duplicate.");
 
-    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
-            ConfigOptions.key("braid.checkpoint-interval").durationType().defaultValue(Duration.ofSeconds(10))
-                    .withDescription("Checkpoint interval; exactly-once output becomes visible at each checkpoint.");
+    /** Shared by every job; kept here so callers find it with the other normalize options. */
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = Options.CHECKPOINT_INTERVAL;
 
-    private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(
-            GROUP_ID, MAX_RECORD_SIZE, OUT_OF_ORDERNESS, IDLENESS, DEDUP_TTL, CHECKPOINT_INTERVAL,
-            KafkaSettings.BOOTSTRAP_SERVERS, KafkaSettings.TRANSACTION_TIMEOUT);
+    private static final List<ConfigOption<?>> JOB_OPTIONS =
+            List.of(GROUP_ID, MAX_RECORD_SIZE, OUT_OF_ORDERNESS, IDLENESS, DEDUP_TTL);
 
     private final Topics topics;
     private final KafkaSettings kafka;
@@ -61,25 +57,16 @@ public final class NormalizeConfig implements Serializable {
     private final Duration checkpointInterval;
 
     private NormalizeConfig(Configuration config) {
-        rejectUnknownKeys(config);
+        Options.rejectUnknownKeys(config, "normalize", JOB_OPTIONS);
         this.topics = Topics.from(config);
         this.kafka = KafkaSettings.from(config);
         this.groupId = config.get(GROUP_ID);
         this.maxRecordBytes = config.get(MAX_RECORD_SIZE).getBytes();
-        this.outOfOrderness = config.get(OUT_OF_ORDERNESS);
-        this.idleness = config.get(IDLENESS);
-        this.dedupTtl = config.get(DEDUP_TTL);
-        this.checkpointInterval = config.get(CHECKPOINT_INTERVAL);
+        this.outOfOrderness = Options.positive(config, OUT_OF_ORDERNESS);
+        this.idleness = Options.positive(config, IDLENESS);
+        this.dedupTtl = Options.positive(config, DEDUP_TTL);
+        this.checkpointInterval = Options.checkpointInterval(config, kafka);
         requireBetween(MAX_RECORD_SIZE, maxRecordBytes, 1024, 64L * 1024 * 1024, "1kb and 64mb");
-        requirePositive(OUT_OF_ORDERNESS, outOfOrderness);
-        requirePositive(IDLENESS, idleness);
-        requirePositive(DEDUP_TTL, dedupTtl);
-        requirePositive(CHECKPOINT_INTERVAL, checkpointInterval);
-        if (checkpointInterval.compareTo(kafka.transactionTimeout()) >= 0) {
-            throw new IllegalArgumentException(CHECKPOINT_INTERVAL.key() + " = " + checkpointInterval
-                    + " must be shorter than " + KafkaSettings.TRANSACTION_TIMEOUT.key() + " = " + kafka.transactionTimeout()
-                    + ", or open transactions time out before their checkpoint commits them");
-        }
     }
 
     /** Validates the configuration; throws {@link IllegalArgumentException} saying what to fix. */
@@ -87,29 +74,7 @@ public final class NormalizeConfig implements Serializable {
         return new NormalizeConfig(config);
     }
 
-    /** A typo in a braid.* key would silently fall back to a default: refuse it instead. */
-    private static void rejectUnknownKeys(Configuration config) {
-        Set<String> known = new TreeSet<>();
-        JOB_OPTIONS.forEach(option -> known.add(option.key()));
-        Topics.options().forEach(option -> known.add(option.key()));
-        List<String> unknown = new ArrayList<>();
-        for (String key : config.keySet()) {
-            if (key.startsWith("braid.") && !known.contains(key)
-                    && !key.startsWith(KafkaSettings.CLIENT_PROPERTIES_PREFIX)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown option(s) " + unknown + "; the normalize job knows "
-                    + known + " and " + KafkaSettings.CLIENT_PROPERTIES_PREFIX + "<kafka client property>");
-        }
-    }
 
-    private static void requirePositive(ConfigOption<Duration> option, Duration value) {
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(option.key() + " = " + value + " must be positive, for example 5 s");
-        }
-    }
 
     private static void requireBetween(ConfigOption<?> option, long value, long min, long max, String range) {
         if (value < min || value > max) {
