@@ -14,7 +14,7 @@ import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.testing.EmbeddedKafka;
 import dev.braid.testing.KafkaTestClient;
-import dev.braid.testing.RawSources;
+import dev.braid.testing.BoundedSources;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -102,7 +102,7 @@ public final class NormalizeBenchmark {
             JobDefaults.apply(env, config.checkpointInterval());
             Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(Source.class);
             for (Source source : Source.values()) {
-                sources.put(source, RawSources.bounded(kafka.bootstrapServers(), topics.raw(source), source));
+                sources.put(source, BoundedSources.raw(kafka.bootstrapServers(), topics.raw(source), source));
             }
             NormalizePipeline.define(env, config, sources,
                     BraidKafka.exactlyOnceSink(config.kafka(), topics.events(), NormalizedEvent.class,

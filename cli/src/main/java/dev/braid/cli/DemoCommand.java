@@ -14,7 +14,7 @@ import dev.braid.schema.Source;
 import dev.braid.testing.AvroRecords;
 import dev.braid.testing.EmbeddedKafka;
 import dev.braid.testing.KafkaTestClient;
-import dev.braid.testing.RawSources;
+import dev.braid.testing.BoundedSources;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -86,7 +86,7 @@ final class DemoCommand implements Runnable {
         Topics topics = config.topics();
         Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(Source.class);
         for (Source source : Source.values()) {
-            sources.put(source, RawSources.bounded(kafka.bootstrapServers(), topics.raw(source), source));
+            sources.put(source, BoundedSources.raw(kafka.bootstrapServers(), topics.raw(source), source));
         }
         NormalizePipeline.define(env, config, sources,
                 BraidKafka.exactlyOnceSink(config.kafka(), topics.events(), NormalizedEvent.class,

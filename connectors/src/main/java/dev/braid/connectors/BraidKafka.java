@@ -7,6 +7,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.avro.AvroDeserializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -31,6 +32,22 @@ public final class BraidKafka {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setProperty("isolation.level", "read_committed")
                 .setDeserializer(new RawRecordDeserializer(family))
+                .build();
+    }
+
+    /**
+     * A source of Avro records another Braid job wrote, read_committed so only checkpointed output
+     * is seen, starting at the group's committed offsets (earliest for a new group).
+     */
+    public static <T extends SpecificRecord> KafkaSource<T> avroSource(
+            KafkaSettings kafka, String topic, Class<T> recordClass, String groupId) {
+        return KafkaSource.<T>builder()
+                .setProperties(kafka.clientProperties())
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperty("isolation.level", "read_committed")
+                .setValueOnlyDeserializer(AvroDeserializationSchema.forSpecific(recordClass))
                 .build();
     }
 

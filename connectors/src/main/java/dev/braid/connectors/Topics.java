@@ -37,14 +37,30 @@ public final class Topics implements Serializable {
                     .defaultValue("braid.dead-letters")
                     .withDescription("Records that could not be normalized, Avro DeadLetter.");
 
+    public static final ConfigOption<String> TRACES =
+            ConfigOptions.key("braid.topics.traces")
+                    .stringType()
+                    .defaultValue("braid.traces")
+                    .withDescription("Correlated traces, Avro CorrelatedTrace, keyed by trace id.");
+
+    public static final ConfigOption<String> LATE_EVENTS =
+            ConfigOptions.key("braid.topics.late-events")
+                    .stringType()
+                    .defaultValue("braid.late-events")
+                    .withDescription("Events that arrived after their trace was closed for good, Avro NormalizedEvent.");
+
     private final Map<Source, String> raw;
     private final String events;
     private final String deadLetters;
+    private final String traces;
+    private final String lateEvents;
 
-    private Topics(Map<Source, String> raw, String events, String deadLetters) {
+    private Topics(Map<Source, String> raw, String events, String deadLetters, String traces, String lateEvents) {
         this.raw = Collections.unmodifiableMap(new EnumMap<>(raw));
         this.events = events;
         this.deadLetters = deadLetters;
+        this.traces = traces;
+        this.lateEvents = lateEvents;
     }
 
     /** The option naming the raw topic of one source, for example {@code braid.topics.raw.backend}. */
@@ -64,6 +80,8 @@ public final class Topics implements Serializable {
         }
         options.add(EVENTS);
         options.add(DEAD_LETTERS);
+        options.add(TRACES);
+        options.add(LATE_EVENTS);
         return options;
     }
 
@@ -73,7 +91,8 @@ public final class Topics implements Serializable {
         for (Source source : Source.values()) {
             raw.put(source, validName(config, rawOption(source)));
         }
-        Topics topics = new Topics(raw, validName(config, EVENTS), validName(config, DEAD_LETTERS));
+        Topics topics = new Topics(raw, validName(config, EVENTS), validName(config, DEAD_LETTERS),
+                validName(config, TRACES), validName(config, LATE_EVENTS));
         long distinct = topics.all().stream().map(TopicSpec::name).distinct().count();
         if (distinct != topics.all().size()) {
             throw new IllegalArgumentException(
@@ -103,6 +122,14 @@ public final class Topics implements Serializable {
         return deadLetters;
     }
 
+    public String traces() {
+        return traces;
+    }
+
+    public String lateEvents() {
+        return lateEvents;
+    }
+
     /** Every topic with the partitions and retention Braid expects; used to create them. */
     public List<TopicSpec> all() {
         List<TopicSpec> specs = new ArrayList<>();
@@ -112,6 +139,8 @@ public final class Topics implements Serializable {
         specs.add(new TopicSpec(events, 6, retention(7 * DAY_MS)));
         // Dead letters wait for a person: keep them longer than the data they came from.
         specs.add(new TopicSpec(deadLetters, 1, retention(30 * DAY_MS)));
+        specs.add(new TopicSpec(traces, 6, retention(7 * DAY_MS)));
+        specs.add(new TopicSpec(lateEvents, 1, retention(30 * DAY_MS)));
         return specs;
     }
 
@@ -121,6 +150,7 @@ public final class Topics implements Serializable {
 
     @Override
     public String toString() {
-        return "Topics{raw=" + raw + ", events=" + events + ", deadLetters=" + deadLetters + '}';
+        return "Topics{raw=" + raw + ", events=" + events + ", deadLetters=" + deadLetters
+                + ", traces=" + traces + ", lateEvents=" + lateEvents + '}';
     }
 }

@@ -15,7 +15,7 @@ import dev.braid.schema.Source;
 import dev.braid.testing.AvroRecords;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.KafkaBrokerExtension;
-import dev.braid.testing.RawSources;
+import dev.braid.testing.BoundedSources;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -76,7 +76,7 @@ class NormalizePipelineTest {
         JobDefaults.apply(env, config.checkpointInterval());
         Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(Source.class);
         for (Source source : Source.values()) {
-            sources.put(source, RawSources.bounded(KAFKA.bootstrapServers(), topics.raw(source), source));
+            sources.put(source, BoundedSources.raw(KAFKA.bootstrapServers(), topics.raw(source), source));
         }
         NormalizePipeline.define(env, config, sources,
                 BraidKafka.exactlyOnceSink(config.kafka(), topics.events(), NormalizedEvent.class,

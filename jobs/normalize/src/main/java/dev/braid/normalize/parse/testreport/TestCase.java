@@ -2,6 +2,7 @@ package dev.braid.normalize.parse.testreport;
 
 import dev.braid.normalize.parse.Drafts;
 import dev.braid.normalize.parse.ParseInput;
+import dev.braid.normalize.parse.TraceIds;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.TestResult;
@@ -40,6 +41,10 @@ record TestCase(String framework, String suite, String name, TestStatus status, 
                 .setFailureMessage(failure == null || failure.isEmpty() ? null : failure)
                 .build());
         Drafts.time(draft, eventTime);
+        // End-to-end tests print the trace id of the request that failed: it joins the test to its trace.
+        if (failure != null) {
+            TraceIds.apply(TraceIds.fromText(failure), draft);
+        }
         return draft;
     }
 

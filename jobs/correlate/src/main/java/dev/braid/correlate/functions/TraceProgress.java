@@ -1,0 +1,21 @@
+package dev.braid.correlate.functions;
+
+/**
+ * What {@link AssembleTraces} remembers of one trace besides its events: a Flink POJO, so it is
+ * serialized without Kryo and can gain fields with defaults across savepoints.
+ */
+public class TraceProgress {
+
+    /** Event time of the earliest and latest event. */
+    public long first;
+    public long last;
+    /** Versions emitted so far: 0 while the trace is open for the first time. */
+    public int version;
+    public boolean closed;
+    /** Event-time timers in force, so a moved or finished one can be deleted. */
+    public long inactivityTimer;
+    public long maxDurationTimer;
+    public long cleanupTimer;
+
+    public TraceProgress() {}
+}

@@ -1,0 +1,152 @@
+package dev.braid.correlate.functions;
+
+import static dev.braid.correlate.Events.T0;
+import static dev.braid.correlate.Events.TRACE;
+import static dev.braid.correlate.Events.traced;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.schema.CloseReason;
+import dev.braid.schema.CorrelatedTrace;
+import dev.braid.schema.Level;
+import dev.braid.schema.NormalizedEvent;
+import dev.braid.schema.TraceEvent;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+
+class AssembleTracesTest {
+
+    private static final Duration GAP = Duration.ofSeconds(30);
+    private static final Duration MAX_DURATION = Duration.ofMinutes(10);
+    private static final Duration LATENESS = Duration.ofMinutes(1);
+    private static final long SECOND = 1000;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, NormalizedEvent, CorrelatedTrace> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AssembleTraces(GAP, MAX_DURATION, LATENESS)),
+                NormalizedEvent::getTraceId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void traceClosesWhenTheInactivityGapPassesInEventTime() throws Exception {
+        send(traced("a", 0, Level.INFO));
+        send(traced("b", 5 * SECOND, Level.ERROR));
+        watermark(34 * SECOND);
+        assertThat(traces()).isEmpty();
+
+        watermark(35 * SECOND);
+
+        CorrelatedTrace trace = onlyTrace();
+        assertThat(trace.getTraceId()).isEqualTo(TRACE);
+        assertThat(trace.getVersion()).isEqualTo(1);
+        assertThat(trace.getClosedBy()).isEqualTo(CloseReason.INACTIVITY);
+        assertThat(trace.getEvents()).extracting(TraceEvent::getId).containsExactly("a", "b");
+        assertThat(trace.getFirstError().getId()).isEqualTo("b");
+    }
+
+    @Test
+    void eventsArrivingOutOfOrderComeOutInEventTimeOrder() throws Exception {
+        send(traced("late-written", 4 * SECOND, Level.INFO));
+        send(traced("early-written", 1 * SECOND, Level.INFO));
+
+        watermark(34 * SECOND);
+
+        assertThat(onlyTrace().getEvents()).extracting(TraceEvent::getId).containsExactly("early-written", "late-written");
+    }
+
+    @Test
+    void traceThatNeverGoesQuietClosesAtTheMaximumDuration() throws Exception {
+        for (long t = 0; t <= 11 * 60 * SECOND; t += 20 * SECOND) {
+            send(traced("e" + t, t, Level.INFO));
+            watermark(t);
+        }
+
+        CorrelatedTrace trace = traces().get(0);
+        assertThat(trace.getClosedBy()).isEqualTo(CloseReason.MAX_DURATION);
+        assertThat(trace.getEnd().toEpochMilli()).isLessThanOrEqualTo(T0 + MAX_DURATION.toMillis());
+    }
+
+    @Test
+    void lateEventWithinTheAllowedLatenessYieldsVersionTwoWithAllEvents() throws Exception {
+        send(traced("a", 0, Level.INFO));
+        watermark(31 * SECOND);
+
+        send(traced("late", 2 * SECOND, Level.ERROR));
+
+        List<CorrelatedTrace> traces = traces();
+        assertThat(traces).extracting(CorrelatedTrace::getVersion).containsExactly(1, 2);
+        assertThat(traces.get(1).getClosedBy()).isEqualTo(CloseReason.LATE_EVENT);
+        assertThat(traces.get(1).getEvents()).extracting(TraceEvent::getId).containsExactly("a", "late");
+    }
+
+    @Test
+    void eventLaterThanTheAllowedLatenessGoesToTheLateOutput() throws Exception {
+        send(traced("a", 0, Level.INFO));
+        watermark(30 * SECOND + LATENESS.toMillis());
+
+        NormalizedEvent veryLate = traced("very-late", 3 * SECOND, Level.ERROR);
+        send(veryLate);
+
+        assertThat(traces()).hasSize(1);
+        Queue<StreamRecord<NormalizedEvent>> late = harness.getSideOutput(AssembleTraces.LATE_EVENTS);
+        assertThat(late).extracting(StreamRecord::getValue).containsExactly(veryLate);
+    }
+
+    @Test
+    void stateAndTimersAreClearedOnceTheLatenessHasPassed() throws Exception {
+        send(traced("a", 0, Level.INFO));
+        send(traced("b", 10 * SECOND, Level.WARN));
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        watermark(40 * SECOND + LATENESS.toMillis());
+
+        assertThat(traces()).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void tracesOfDifferentIdsCloseIndependently() throws Exception {
+        send(traced("x1", "00000000000000000000000000000001", 0));
+        send(traced("y1", "00000000000000000000000000000002", 20 * SECOND));
+
+        watermark(30 * SECOND);
+
+        assertThat(onlyTrace().getTraceId()).isEqualTo("00000000000000000000000000000001");
+    }
+
+    private void send(NormalizedEvent event) throws Exception {
+        harness.processElement(event, event.getEventTime().toEpochMilli());
+    }
+
+    private void watermark(long offsetMillis) throws Exception {
+        harness.processWatermark(T0 + offsetMillis);
+    }
+
+    private List<CorrelatedTrace> traces() {
+        return harness.extractOutputValues();
+    }
+
+    private CorrelatedTrace onlyTrace() {
+        assertThat(traces()).hasSize(1);
+        return traces().get(0);
+    }
+}
