@@ -1,10 +1,14 @@
 package dev.braid.testing;
 
+import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -19,6 +23,19 @@ public final class AvroRecords {
             return new SpecificDatumReader<>(type).read(null, DecoderFactory.get().binaryDecoder(value, null));
         } catch (IOException e) {
             throw new UncheckedIOException("not a " + type.getSimpleName(), e);
+        }
+    }
+
+    /** Plain Avro binary, as Braid's sinks write it. */
+    public static <T extends SpecificRecord> byte[] encode(T record) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+            new SpecificDatumWriter<T>(record.getSchema()).write(record, encoder);
+            encoder.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -99,6 +99,20 @@ public final class KafkaTestClient {
         return records;
     }
 
+    /**
+     * Waits until a sink has written past the {@code committed} records of the topic: a transaction
+     * is open, so a job killed now dies mid-stream.
+     */
+    public void awaitOpenTransaction(String topic, int committed, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (readUncommitted(topic).size() <= committed) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no record past the first " + committed + " was written to " + topic);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static boolean reachedEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (consumer.position(e.getKey()) < e.getValue()) {
