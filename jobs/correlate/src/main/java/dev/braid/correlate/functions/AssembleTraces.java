@@ -129,7 +129,11 @@ public final class AssembleTraces extends KeyedProcessFunction<String, Normalize
     private void moveInactivityTimer(TraceProgress trace, Context ctx) {
         long next = trace.last + gap;
         if (next != trace.inactivityTimer) {
-            ctx.timerService().deleteEventTimeTimer(trace.inactivityTimer);
+            // Flink keeps one timer per timestamp: deleting one that coincides with the
+            // max-duration timer would delete that too, and a busy trace would never close.
+            if (trace.inactivityTimer != trace.maxDurationTimer) {
+                ctx.timerService().deleteEventTimeTimer(trace.inactivityTimer);
+            }
             ctx.timerService().registerEventTimeTimer(next);
             trace.inactivityTimer = next;
         }

@@ -85,6 +85,20 @@ class AssembleTracesTest {
     }
 
     @Test
+    void busyTraceWhoseInactivityTimerMeetsTheMaximumStillClosesAtTheMaximum() throws Exception {
+        // An event at 570 s puts the inactivity timer exactly on the 600 s maximum.
+        for (long t = 0; t <= 11 * 60 * SECOND; t += 10 * SECOND) {
+            send(traced("e" + t, t, Level.INFO));
+            watermark(t - 5 * SECOND);
+        }
+
+        CorrelatedTrace first = traces().get(0);
+        assertThat(first.getClosedBy()).isEqualTo(CloseReason.MAX_DURATION);
+        // It holds what arrived before the watermark (5 s behind) passed the maximum.
+        assertThat(first.getEnd().toEpochMilli()).isEqualTo(T0 + MAX_DURATION.toMillis() + 10 * SECOND);
+    }
+
+    @Test
     void lateEventWithinTheAllowedLatenessYieldsVersionTwoWithAllEvents() throws Exception {
         send(traced("a", 0, Level.INFO));
         watermark(31 * SECOND);
