@@ -3,7 +3,6 @@ package dev.braid.correlate;
 import static dev.braid.correlate.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.CorrelatedTrace;
@@ -12,6 +11,7 @@ import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.testing.AvroRecords;
 import dev.braid.testing.FlinkMiniCluster;
+import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
 import dev.braid.testing.KafkaTestClient;
 import dev.braid.testing.RestartableJobs;
@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 /**
@@ -108,14 +107,8 @@ class CorrelateRecoveryTest {
     }
 
     private static CorrelateConfig freshConfig() {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        Configuration config = new Configuration();
-        config.set(KafkaSettings.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-        config.set(Topics.EVENTS, "events." + run);
-        config.set(Topics.TRACES, "traces." + run);
-        config.set(Topics.LATE_EVENTS, "late-events." + run);
-        config.set(Topics.DEAD_LETTERS, "dead-letters." + run);
-        config.set(CorrelateConfig.GROUP_ID, "correlate-" + run);
+        Configuration config = FreshTopics.on(KAFKA);
+        config.set(CorrelateConfig.GROUP_ID, "correlate-" + config.get(Topics.TRACES));
         config.set(CorrelateConfig.INACTIVITY_GAP, Duration.ofSeconds(2));
         config.set(CorrelateConfig.MAX_DURATION, Duration.ofMinutes(1));
         config.set(CorrelateConfig.OUT_OF_ORDERNESS, Duration.ofMillis(500));

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.connectors.BraidKafka;
 import dev.braid.connectors.JobDefaults;
-import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.RawRecord;
 import dev.braid.connectors.Topics;
 import dev.braid.normalize.EventKeys;
@@ -23,6 +22,7 @@ import dev.braid.schema.TraceKind;
 import dev.braid.testing.AvroRecords;
 import dev.braid.testing.BoundedSources;
 import dev.braid.testing.FlinkMiniCluster;
+import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
 
 import org.apache.flink.configuration.Configuration;
@@ -41,7 +41,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * One request across browser, backend, tests and git, through the normalize and correlate jobs on
@@ -67,7 +66,8 @@ class CorrelateScenarioTest {
 
     @BeforeAll
     static void runNormalizeThenCorrelate() throws Exception {
-        Configuration settings = freshTopics();
+        Configuration settings = FreshTopics.on(KAFKA);
+        settings.set(NormalizeConfig.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
         NormalizeConfig normalize = NormalizeConfig.from(settings);
         Topics topics = normalize.topics();
         KAFKA.createTopics(topics.all());
@@ -166,20 +166,6 @@ class CorrelateScenarioTest {
         record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static Configuration freshTopics() {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        Configuration config = new Configuration();
-        config.set(KafkaSettings.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-        for (Source source : Source.values()) {
-            config.set(Topics.rawOption(source), "raw." + source.name().toLowerCase() + "." + run);
-        }
-        config.set(Topics.EVENTS, "events." + run);
-        config.set(Topics.DEAD_LETTERS, "dead-letters." + run);
-        config.set(Topics.TRACES, "traces." + run);
-        config.set(Topics.LATE_EVENTS, "late-events." + run);
-        config.set(NormalizeConfig.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        return config;
-    }
 
     private static void runNormalize(NormalizeConfig config) throws Exception {
         StreamExecutionEnvironment env = environment(config.checkpointInterval());

@@ -1,14 +1,12 @@
 package dev.braid.normalize;
 
-import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Topics;
-import dev.braid.schema.Source;
+import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
 
 import org.apache.flink.configuration.Configuration;
 
 import java.time.Duration;
-import java.util.UUID;
 
 /** A normalize configuration whose topics no other test uses, created on the test broker. */
 final class TestTopics {
@@ -18,15 +16,8 @@ final class TestTopics {
     private TestTopics() {}
 
     static NormalizeConfig freshConfig(KafkaBrokerExtension kafka) {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        Configuration config = new Configuration();
-        config.set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        for (Source source : Source.values()) {
-            config.set(Topics.rawOption(source), "raw." + source.name().toLowerCase() + "." + run);
-        }
-        config.set(Topics.EVENTS, "events." + run);
-        config.set(Topics.DEAD_LETTERS, "dead-letters." + run);
-        config.set(NormalizeConfig.GROUP_ID, "normalize-" + run);
+        Configuration config = FreshTopics.on(kafka);
+        config.set(NormalizeConfig.GROUP_ID, "normalize-" + config.get(Topics.EVENTS));
         config.setString(NormalizeConfig.MAX_RECORD_SIZE.key(), "64kb");
         config.set(NormalizeConfig.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
         config.set(NormalizeConfig.IDLENESS, Duration.ofSeconds(1));

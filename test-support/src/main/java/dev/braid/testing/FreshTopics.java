@@ -1,0 +1,30 @@
+package dev.braid.testing;
+
+import dev.braid.connectors.KafkaSettings;
+import dev.braid.connectors.Topics;
+import dev.braid.schema.Source;
+
+import org.apache.flink.configuration.Configuration;
+
+import java.util.UUID;
+
+/** A configuration naming the test broker and topics no other test uses. */
+public final class FreshTopics {
+
+    private FreshTopics() {}
+
+    /** Every Braid topic under a random suffix, plus the broker's address; create them with {@link Topics#all()}. */
+    public static Configuration on(KafkaBrokerExtension kafka) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Configuration config = new Configuration();
+        config.set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        for (Source source : Source.values()) {
+            config.set(Topics.rawOption(source), "raw." + source.name().toLowerCase() + "." + run);
+        }
+        config.set(Topics.EVENTS, "events." + run);
+        config.set(Topics.DEAD_LETTERS, "dead-letters." + run);
+        config.set(Topics.TRACES, "traces." + run);
+        config.set(Topics.LATE_EVENTS, "late-events." + run);
+        return config;
+    }
+}
