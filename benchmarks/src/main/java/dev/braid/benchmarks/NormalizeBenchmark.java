@@ -1,16 +1,12 @@
 package dev.braid.benchmarks;
 
-import dev.braid.connectors.BraidKafka;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.RawRecord;
 import dev.braid.connectors.Topics;
-import dev.braid.normalize.EventKeys;
 import dev.braid.normalize.NormalizeConfig;
-import dev.braid.normalize.NormalizePipeline;
+import dev.braid.normalize.NormalizeJob;
 import dev.braid.normalize.functions.RawRecordNormalizer;
-import dev.braid.schema.DeadLetter;
-import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.testing.EmbeddedKafka;
 import dev.braid.testing.KafkaTestClient;
@@ -23,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,15 +95,7 @@ public final class NormalizeBenchmark {
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
             JobDefaults.apply(env, config.checkpointInterval());
-            Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(Source.class);
-            for (Source source : Source.values()) {
-                sources.put(source, BoundedSources.raw(kafka.bootstrapServers(), topics.raw(source), source));
-            }
-            NormalizePipeline.define(env, config, sources,
-                    BraidKafka.exactlyOnceSink(config.kafka(), topics.events(), NormalizedEvent.class,
-                            EventKeys::bestKey, e -> e.getEventTime().toEpochMilli(), "bench-events"),
-                    BraidKafka.exactlyOnceSink(config.kafka(), topics.deadLetters(), DeadLetter.class,
-                            DeadLetter::getSourceTopic, d -> d.getTime().toEpochMilli(), "bench-dead-letters"));
+            NormalizeJob.wire(env, config, BoundedSources.raw(kafka.bootstrapServers(), topics));
             long start = System.nanoTime();
             env.execute("normalize benchmark");
             double seconds = (System.nanoTime() - start) / 1e9;

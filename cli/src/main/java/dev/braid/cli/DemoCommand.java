@@ -1,13 +1,10 @@
 package dev.braid.cli;
 
-import dev.braid.connectors.BraidKafka;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.KafkaSettings;
-import dev.braid.connectors.RawRecord;
 import dev.braid.connectors.Topics;
-import dev.braid.normalize.EventKeys;
 import dev.braid.normalize.NormalizeConfig;
-import dev.braid.normalize.NormalizePipeline;
+import dev.braid.normalize.NormalizeJob;
 import dev.braid.schema.DeadLetter;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
@@ -26,7 +23,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -84,15 +80,7 @@ final class DemoCommand implements Runnable {
         JobDefaults.apply(env, config.checkpointInterval());
 
         Topics topics = config.topics();
-        Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(Source.class);
-        for (Source source : Source.values()) {
-            sources.put(source, BoundedSources.raw(kafka.bootstrapServers(), topics.raw(source), source));
-        }
-        NormalizePipeline.define(env, config, sources,
-                BraidKafka.exactlyOnceSink(config.kafka(), topics.events(), NormalizedEvent.class,
-                        EventKeys::bestKey, e -> e.getEventTime().toEpochMilli(), "braid-demo-events"),
-                BraidKafka.exactlyOnceSink(config.kafka(), topics.deadLetters(), DeadLetter.class,
-                        DeadLetter::getSourceTopic, d -> d.getTime().toEpochMilli(), "braid-demo-dead-letters"));
+        NormalizeJob.wire(env, config, BoundedSources.raw(kafka.bootstrapServers(), topics));
         out.println("Running the normalize job on a local Flink (RocksDB state, exactly-once checkpoints) ...");
         env.execute("braid-normalize (demo)");
     }

@@ -5,6 +5,7 @@ import dev.braid.connectors.JobDefaults;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.NormalizedEvent;
 
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -38,10 +39,15 @@ public final class CorrelateJob {
 
     /** The production wiring: the events topic in, traces and late events out, exactly once. */
     public static void wireKafka(StreamExecutionEnvironment env, CorrelateConfig config) {
+        wire(env, config, BraidKafka.avroSource(config.kafka(), config.topics().events(), NormalizedEvent.class, config.groupId()));
+    }
+
+    /** The given events source into the production exactly-once sinks; tests pass a bounded one. */
+    public static void wire(StreamExecutionEnvironment env, CorrelateConfig config, Source<NormalizedEvent, ?, ?> events) {
         CorrelatePipeline.define(
                 env,
                 config,
-                BraidKafka.avroSource(config.kafka(), config.topics().events(), NormalizedEvent.class, config.groupId()),
+                events,
                 BraidKafka.exactlyOnceSink(config.kafka(), config.topics().traces(), CorrelatedTrace.class,
                         CorrelatedTrace::getTraceId, trace -> trace.getEnd().toEpochMilli(), config.groupId() + "-traces"),
                 BraidKafka.exactlyOnceSink(config.kafka(), config.topics().lateEvents(), NormalizedEvent.class,

@@ -4,16 +4,12 @@ import static dev.braid.correlate.Events.T0;
 import static dev.braid.correlate.Events.TRACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.connectors.BraidKafka;
 import dev.braid.connectors.JobDefaults;
-import dev.braid.connectors.RawRecord;
 import dev.braid.connectors.Topics;
-import dev.braid.normalize.EventKeys;
 import dev.braid.normalize.NormalizeConfig;
-import dev.braid.normalize.NormalizePipeline;
+import dev.braid.normalize.NormalizeJob;
 import dev.braid.schema.ChainLink;
 import dev.braid.schema.CorrelatedTrace;
-import dev.braid.schema.DeadLetter;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.schema.SuspectCommit;
@@ -38,9 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One request across browser, backend, tests and git, through the normalize and correlate jobs on
@@ -166,31 +160,17 @@ class CorrelateScenarioTest {
         record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
     }
 
-
     private static void runNormalize(NormalizeConfig config) throws Exception {
         StreamExecutionEnvironment env = environment(config.checkpointInterval());
         Topics topics = config.topics();
-        Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(Source.class);
-        for (Source source : Source.values()) {
-            sources.put(source, BoundedSources.raw(KAFKA.bootstrapServers(), topics.raw(source), source));
-        }
-        NormalizePipeline.define(env, config, sources,
-                BraidKafka.exactlyOnceSink(config.kafka(), topics.events(), NormalizedEvent.class,
-                        EventKeys::bestKey, e -> e.getEventTime().toEpochMilli(), "scenario-events"),
-                BraidKafka.exactlyOnceSink(config.kafka(), topics.deadLetters(), DeadLetter.class,
-                        DeadLetter::getSourceTopic, d -> d.getTime().toEpochMilli(), "scenario-dead-letters"));
+        NormalizeJob.wire(env, config, BoundedSources.raw(KAFKA.bootstrapServers(), topics));
         env.execute("normalize scenario");
     }
 
     private static void runCorrelate(CorrelateConfig config) throws Exception {
         StreamExecutionEnvironment env = environment(config.checkpointInterval());
         Topics topics = config.topics();
-        CorrelatePipeline.define(env, config,
-                BoundedSources.avro(KAFKA.bootstrapServers(), topics.events(), NormalizedEvent.class),
-                BraidKafka.exactlyOnceSink(config.kafka(), topics.traces(), CorrelatedTrace.class,
-                        CorrelatedTrace::getTraceId, t -> t.getEnd().toEpochMilli(), "scenario-traces"),
-                BraidKafka.exactlyOnceSink(config.kafka(), topics.lateEvents(), NormalizedEvent.class,
-                        NormalizedEvent::getId, e -> e.getEventTime().toEpochMilli(), "scenario-late-events"));
+        CorrelateJob.wire(env, config, BoundedSources.avro(KAFKA.bootstrapServers(), topics.events(), NormalizedEvent.class));
         env.execute("correlate scenario");
     }
 

@@ -50,6 +50,18 @@ public final class NormalizeJob {
         for (Source source : Source.values()) {
             sources.put(source, BraidKafka.rawSource(config.kafka(), topics.raw(source), source, config.groupId()));
         }
+        wire(env, config, sources);
+    }
+
+    /**
+     * The given raw sources into the production exactly-once sinks: Kafka sources with a consumer
+     * group in production, bounded ones in tests, the demo and benchmarks.
+     */
+    public static void wire(
+            StreamExecutionEnvironment env,
+            NormalizeConfig config,
+            Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources) {
+        Topics topics = config.topics();
         NormalizePipeline.define(
                 env,
                 config,

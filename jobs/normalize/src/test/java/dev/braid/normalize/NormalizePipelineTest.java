@@ -2,9 +2,7 @@ package dev.braid.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.connectors.BraidKafka;
 import dev.braid.connectors.JobDefaults;
-import dev.braid.connectors.RawRecord;
 import dev.braid.connectors.Topics;
 import dev.braid.normalize.functions.MergeStackTraces;
 import dev.braid.normalize.redact.SecretCorpus;
@@ -74,15 +72,7 @@ class NormalizePipelineTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(FlinkMiniCluster.PARALLELISM);
         JobDefaults.apply(env, config.checkpointInterval());
-        Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(Source.class);
-        for (Source source : Source.values()) {
-            sources.put(source, BoundedSources.raw(KAFKA.bootstrapServers(), topics.raw(source), source));
-        }
-        NormalizePipeline.define(env, config, sources,
-                BraidKafka.exactlyOnceSink(config.kafka(), topics.events(), NormalizedEvent.class,
-                        EventKeys::bestKey, e -> e.getEventTime().toEpochMilli(), "mixed-events"),
-                BraidKafka.exactlyOnceSink(config.kafka(), topics.deadLetters(), DeadLetter.class,
-                        DeadLetter::getSourceTopic, d -> d.getTime().toEpochMilli(), "mixed-dead-letters"));
+        NormalizeJob.wire(env, config, BoundedSources.raw(KAFKA.bootstrapServers(), topics));
         env.execute("normalize mixed stream");
 
         eventRecords = KAFKA.client().readCommitted(topics.events());
