@@ -1,5 +1,6 @@
 package dev.braid.connectors;
 
+import dev.braid.schema.AlertFamily;
 import dev.braid.schema.Source;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -49,14 +50,25 @@ public final class Topics implements Serializable {
                     .defaultValue("braid.late-events")
                     .withDescription("Events that arrived after their trace was closed for good, Avro NormalizedEvent.");
 
+    public static final ConfigOption<String> FIXES =
+            ConfigOptions.key("braid.topics.fixes")
+                    .stringType()
+                    .defaultValue("braid.fixes")
+                    .withDescription("Error-then-success pairs of one task signature, Avro Fix.");
+
     private final Map<Source, String> raw;
+    private final Map<AlertFamily, String> alerts;
+    private final String fixes;
     private final String events;
     private final String deadLetters;
     private final String traces;
     private final String lateEvents;
 
-    private Topics(Map<Source, String> raw, String events, String deadLetters, String traces, String lateEvents) {
+    private Topics(Map<Source, String> raw, String events, String deadLetters, String traces, String lateEvents,
+            Map<AlertFamily, String> alerts, String fixes) {
         this.raw = Collections.unmodifiableMap(new EnumMap<>(raw));
+        this.alerts = Collections.unmodifiableMap(new EnumMap<>(alerts));
+        this.fixes = fixes;
         this.events = events;
         this.deadLetters = deadLetters;
         this.traces = traces;
@@ -72,6 +84,15 @@ public final class Topics implements Serializable {
                 .withDescription("Raw " + family + " records as the tools emit them.");
     }
 
+    /** The option naming the alert topic of one family, for example {@code braid.topics.alerts.ci}. */
+    public static ConfigOption<String> alertsOption(AlertFamily family) {
+        String name = family.name().toLowerCase().replace('_', '-');
+        return ConfigOptions.key("braid.topics.alerts." + name)
+                .stringType()
+                .defaultValue("braid.alerts." + name)
+                .withDescription("Alerts of the " + name + " family, Avro Alert, keyed by rule and key.");
+    }
+
     /** All topic options, for validation of unknown keys and for documentation. */
     public static List<ConfigOption<String>> options() {
         List<ConfigOption<String>> options = new ArrayList<>();
@@ -82,6 +103,10 @@ public final class Topics implements Serializable {
         options.add(DEAD_LETTERS);
         options.add(TRACES);
         options.add(LATE_EVENTS);
+        for (AlertFamily family : AlertFamily.values()) {
+            options.add(alertsOption(family));
+        }
+        options.add(FIXES);
         return options;
     }
 
@@ -91,8 +116,12 @@ public final class Topics implements Serializable {
         for (Source source : Source.values()) {
             raw.put(source, validName(config, rawOption(source)));
         }
+        Map<AlertFamily, String> alerts = new EnumMap<>(AlertFamily.class);
+        for (AlertFamily family : AlertFamily.values()) {
+            alerts.put(family, validName(config, alertsOption(family)));
+        }
         Topics topics = new Topics(raw, validName(config, EVENTS), validName(config, DEAD_LETTERS),
-                validName(config, TRACES), validName(config, LATE_EVENTS));
+                validName(config, TRACES), validName(config, LATE_EVENTS), alerts, validName(config, FIXES));
         long distinct = topics.all().stream().map(TopicSpec::name).distinct().count();
         if (distinct != topics.all().size()) {
             throw new IllegalArgumentException(
@@ -130,6 +159,14 @@ public final class Topics implements Serializable {
         return lateEvents;
     }
 
+    public String alerts(AlertFamily family) {
+        return alerts.get(family);
+    }
+
+    public String fixes() {
+        return fixes;
+    }
+
     /** Every topic with the partitions and retention Braid expects; used to create them. */
     public List<TopicSpec> all() {
         List<TopicSpec> specs = new ArrayList<>();
@@ -141,6 +178,11 @@ public final class Topics implements Serializable {
         specs.add(new TopicSpec(deadLetters, 1, retention(30 * DAY_MS)));
         specs.add(new TopicSpec(traces, 6, retention(7 * DAY_MS)));
         specs.add(new TopicSpec(lateEvents, 1, retention(30 * DAY_MS)));
+        // Alerts and fixes are small and read by people and agents long after: keep them a month.
+        for (AlertFamily family : AlertFamily.values()) {
+            specs.add(new TopicSpec(alerts(family), 3, retention(30 * DAY_MS)));
+        }
+        specs.add(new TopicSpec(fixes, 3, retention(30 * DAY_MS)));
         return specs;
     }
 
@@ -151,6 +193,6 @@ public final class Topics implements Serializable {
     @Override
     public String toString() {
         return "Topics{raw=" + raw + ", events=" + events + ", deadLetters=" + deadLetters
-                + ", traces=" + traces + ", lateEvents=" + lateEvents + '}';
+                + ", traces=" + traces + ", lateEvents=" + lateEvents + ", alerts=" + alerts + ", fixes=" + fixes + '}';
     }
 }

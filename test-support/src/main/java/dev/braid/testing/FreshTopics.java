@@ -2,6 +2,7 @@ package dev.braid.testing;
 
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Topics;
+import dev.braid.schema.AlertFamily;
 import dev.braid.schema.Source;
 
 import org.apache.flink.configuration.Configuration;
@@ -25,6 +26,10 @@ public final class FreshTopics {
         config.set(Topics.DEAD_LETTERS, "dead-letters." + run);
         config.set(Topics.TRACES, "traces." + run);
         config.set(Topics.LATE_EVENTS, "late-events." + run);
+        for (AlertFamily family : AlertFamily.values()) {
+            config.set(Topics.alertsOption(family), "alerts." + family.name().toLowerCase() + "." + run);
+        }
+        config.set(Topics.FIXES, "fixes." + run);
         return config;
     }
 }

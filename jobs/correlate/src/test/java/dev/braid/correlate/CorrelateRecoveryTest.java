@@ -1,8 +1,9 @@
 package dev.braid.correlate;
 
-import static dev.braid.correlate.Events.T0;
+import static dev.braid.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.testing.Events;
 import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.CorrelatedTrace;

@@ -1,7 +1,7 @@
 package dev.braid.correlate;
 
-import static dev.braid.correlate.Events.T0;
-import static dev.braid.correlate.Events.TRACE;
+import static dev.braid.testing.Events.T0;
+import static dev.braid.testing.Events.TRACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.connectors.JobDefaults;

@@ -1,7 +1,7 @@
 package dev.braid.correlate.functions;
 
-import static dev.braid.correlate.Events.T0;
-import static dev.braid.correlate.Events.traced;
+import static dev.braid.testing.Events.T0;
+import static dev.braid.testing.Events.traced;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.schema.CorrelatedTrace;

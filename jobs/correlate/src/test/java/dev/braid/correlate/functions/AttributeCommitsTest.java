@@ -1,6 +1,6 @@
 package dev.braid.correlate.functions;
 
-import dev.braid.correlate.Events;
+import dev.braid.testing.Events;
 import dev.braid.correlate.model.Traces;
 import dev.braid.schema.ChainLink;
 import dev.braid.schema.CloseReason;
@@ -26,7 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import static dev.braid.correlate.Events.T0;
+import static dev.braid.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

@@ -1,6 +1,6 @@
 package dev.braid.correlate.functions;
 
-import dev.braid.correlate.Events;
+import dev.braid.testing.Events;
 import dev.braid.schema.CloseReason;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.CorrelationKeys;
@@ -28,7 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static dev.braid.correlate.Events.T0;
+import static dev.braid.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

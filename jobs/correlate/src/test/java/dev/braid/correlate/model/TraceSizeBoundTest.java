@@ -1,6 +1,6 @@
 package dev.braid.correlate.model;
 
-import static dev.braid.correlate.Events.event;
+import static dev.braid.testing.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.schema.ChainLink;

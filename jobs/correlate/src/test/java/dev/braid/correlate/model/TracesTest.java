@@ -1,7 +1,7 @@
 package dev.braid.correlate.model;
 
-import static dev.braid.correlate.Events.T0;
-import static dev.braid.correlate.Events.event;
+import static dev.braid.testing.Events.T0;
+import static dev.braid.testing.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;

@@ -1,0 +1,82 @@
+package dev.braid.detect.cep;
+
+import dev.braid.detect.model.Finding;
+import dev.braid.detect.rules.Clearing;
+import dev.braid.detect.rules.Findings;
+import dev.braid.detect.rules.PatternDetector;
+import dev.braid.schema.NormalizedEvent;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.util.Collector;
+
+import java.util.List;
+import java.util.Map;
+
+/** Runs a {@link PatternDetector} on the event stream in event time, with stable uids and pruned state. */
+public final class CepDetection {
+
+    private CepDetection() {}
+
+    /** The uid prefix of one detector's operators: {@code detect-<rule>-<detector>}. */
+    public static String uid(String rule, String detector) {
+        return "detect-" + rule + "-" + detector;
+    }
+
+    public static <OUT> DataStream<OUT> run(
+            DataStream<NormalizedEvent> events, String rule, PatternDetector<OUT> detector, TypeInformation<OUT> type) {
+        Pattern<NormalizedEvent, ?> pattern = detector.pattern();
+        if (pattern.getWindowSize().isEmpty()) {
+            throw new IllegalStateException(rule + "/" + detector.name() + ": a pattern without within() keeps partial matches forever");
+        }
+        String uid = uid(rule, detector.name());
+        KeyedStream<NormalizedEvent, String> keyed = events
+                .filter(detector::selects).uid(uid + "-select").name(rule + " " + detector.name() + " events")
+                .keyBy(detector::key, Types.STRING);
+        TypeSerializer<NormalizedEvent> serializer =
+                keyed.getType().createSerializer(keyed.getExecutionConfig().getSerializerConfig());
+        PrunedCepOperator<NormalizedEvent, OUT> operator = new PrunedCepOperator<>(
+                serializer, NFACompiler.compileFactory(pattern, false), pattern.getAfterMatchSkipStrategy(),
+                new MatchHandler<>(detector));
+        return keyed.transform(rule + " " + detector.name(), type, operator).uid(uid + "-match");
+    }
+
+    /** Turns the events that end a rule's situation into CLEAR findings; stateless. */
+    public static DataStream<Finding> clear(DataStream<NormalizedEvent> events, String rule, Clearing clearing) {
+        return events
+                .flatMap((NormalizedEvent event, Collector<Finding> out) -> {
+                    String key = clearing.clears(event);
+                    if (key != null) {
+                        out.collect(Findings.clear(rule, key, event, clearing.message(event)));
+                    }
+                }, new AvroTypeInfo<>(Finding.class))
+                .uid(uid(rule, clearing.name()) + "-clear").name(rule + " " + clearing.name());
+    }
+
+    /** Hands each match to the detector. */
+    private static final class MatchHandler<OUT> extends PatternProcessFunction<NormalizedEvent, OUT> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final PatternDetector<OUT> detector;
+
+        MatchHandler(PatternDetector<OUT> detector) {
+            this.detector = detector;
+        }
+
+        @Override
+        public void processMatch(Map<String, List<NormalizedEvent>> match, Context ctx, Collector<OUT> out) {
+            OUT result = detector.onMatch(match);
+            if (result != null) {
+                out.collect(result);
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.braid.detect.functions;
+
+import dev.braid.detect.rules.EventFields;
+import dev.braid.schema.CiInstance;
+import dev.braid.schema.CorrelationKeys;
+import dev.braid.schema.NormalizedEvent;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+
+/**
+ * Names the CI job a spot interruption hit. AWS's interruption warning knows only the instance;
+ * the runner's launch record knows the instance and the job it was started for. Keyed by instance
+ * id, this remembers the job and emits each interruption once, as a {@code ci.interruption} event
+ * with the job id set, when the watermark passes it (so a launch record that arrives late, within
+ * the out-of-orderness, still counts). An instance is interrupted at most once, so a runner
+ * terminated with reason spot-interruption after the warning is the same interruption, not another.
+ *
+ * <p>State: the job id, the interruption waiting for the watermark and whether it was reported,
+ * all with a TTL longer than any spot instance's warning-to-termination time.
+ */
+public final class AttributeInterruptions extends KeyedProcessFunction<String, NormalizedEvent, NormalizedEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    static final Duration STATE_TTL = Duration.ofDays(2);
+    private static final String SPOT_WARNING_KIND = "ci.spot_interruption";
+    private static final String INSTANCE_KIND = "ci.instance";
+
+    private transient ValueState<String> jobOfInstance;
+    private transient ValueState<NormalizedEvent> waiting;
+    private transient ValueState<Boolean> reported;
+
+    /** Spot warnings and runner launch and termination records that name an instance. */
+    public static boolean selects(NormalizedEvent event) {
+        CiInstance instance = EventFields.ciInstance(event);
+        return instance != null && instance.getInstanceId() != null
+                && (EventFields.isKind(event, SPOT_WARNING_KIND) || EventFields.isKind(event, INSTANCE_KIND));
+    }
+
+    public static String instanceId(NormalizedEvent event) {
+        return EventFields.ciInstance(event).getInstanceId();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(STATE_TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build();
+        ValueStateDescriptor<String> job = new ValueStateDescriptor<>("job-of-instance", Types.STRING);
+        ValueStateDescriptor<NormalizedEvent> interruption =
+                new ValueStateDescriptor<>("waiting-interruption", new AvroTypeInfo<>(NormalizedEvent.class));
+        ValueStateDescriptor<Boolean> done = new ValueStateDescriptor<>("interruption-reported", Types.BOOLEAN);
+        job.enableTimeToLive(ttl);
+        interruption.enableTimeToLive(ttl);
+        done.enableTimeToLive(ttl);
+        jobOfInstance = getRuntimeContext().getState(job);
+        waiting = getRuntimeContext().getState(interruption);
+        reported = getRuntimeContext().getState(done);
+    }
+
+    @Override
+    public void processElement(NormalizedEvent event, Context ctx, Collector<NormalizedEvent> out) throws Exception {
+        String job = EventFields.keys(event).getJobId();
+        if (job != null) {
+            jobOfInstance.update(job);
+        }
+        if (!isInterruption(event) || Boolean.TRUE.equals(reported.value())) {
+            return;
+        }
+        NormalizedEvent earlier = waiting.value();
+        if (earlier == null || event.getEventTime().isBefore(earlier.getEventTime())) {
+            waiting.update(event);
+            ctx.timerService().registerEventTimeTimer(event.getEventTime().toEpochMilli());
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<NormalizedEvent> out) throws Exception {
+        NormalizedEvent interruption = waiting.value();
+        if (interruption == null || interruption.getEventTime().toEpochMilli() > timestamp) {
+            return;
+        }
+        waiting.clear();
+        reported.update(true);
+        CorrelationKeys keys = CorrelationKeys.newBuilder(EventFields.keys(interruption)).setJobId(jobOfInstance.value()).build();
+        out.collect(NormalizedEvent.newBuilder(interruption)
+                .setKind(EventFields.INTERRUPTION_KIND)
+                .setKeys(keys)
+                .build());
+    }
+
+    /** AWS's two-minute warning, or a spot runner terminated because it was interrupted. */
+    static boolean isInterruption(NormalizedEvent event) {
+        if (EventFields.isKind(event, SPOT_WARNING_KIND)) {
+            return true;
+        }
+        CiInstance instance = EventFields.ciInstance(event);
+        String reason = event.getMetadata() == null ? null : event.getMetadata().get("reason");
+        return "terminated".equals(instance.getEvent()) && reason != null && reason.contains("interrupt");
+    }
+}

@@ -1,0 +1,203 @@
+package dev.braid.detect.functions;
+
+import dev.braid.detect.model.Finding;
+import dev.braid.detect.model.FindingAction;
+import dev.braid.detect.rules.Findings;
+import dev.braid.detect.rules.RuleSpec;
+import dev.braid.schema.Alert;
+import dev.braid.schema.AlertFamily;
+import dev.braid.schema.AlertStatus;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns the findings of every rule into alerts with a life: the first FIRE of a rule and key opens
+ * an alert, later ones update it (same id, next revision, evidence merged), and a CLEAR or
+ * {@code resolve-after} of quiet event time resolves it. So a job that keeps looping updates one
+ * alert instead of raising one per interruption.
+ *
+ * <p>Keyed by "rule|key". Findings are applied in event-time order once the watermark passes them.
+ * The state is the open alert itself, cleared when it resolves, and the findings waiting for the
+ * watermark; a timer at the alert's last event time plus {@code resolve-after} bounds it.
+ */
+public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Alert> {
+
+    private static final long serialVersionUID = 1L;
+
+    static final int MAX_EVIDENCE = 50;
+    static final int MAX_TRACES = 20;
+
+    private final Map<String, RuleSpec> rules;
+    private transient ValueState<Alert> open;
+    private transient MapState<Long, List<Finding>> pending;
+
+    public TrackAlerts(Map<String, RuleSpec> rules) {
+        this.rules = Map.copyOf(rules);
+    }
+
+    public static String alertKey(Finding finding) {
+        return finding.getRule() + '|' + finding.getKey();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        open = getRuntimeContext().getState(new ValueStateDescriptor<>("open-alert", new AvroTypeInfo<>(Alert.class)));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-findings", Types.LONG,
+                Types.LIST(new AvroTypeInfo<>(Finding.class))));
+    }
+
+    /**
+     * Findings wait for the watermark: CEP matches come out as the watermark passes them, but a
+     * CLEAR is stateless and would otherwise overtake the match it clears.
+     */
+    @Override
+    public void processElement(Finding finding, Context ctx, Collector<Alert> out) throws Exception {
+        long time = finding.getLastEventTime();
+        List<Finding> atTime = pending.get(time);
+        List<Finding> updated = atTime == null ? new ArrayList<>() : new ArrayList<>(atTime);
+        updated.add(finding);
+        pending.put(time, updated);
+        ctx.timerService().registerEventTimeTimer(time);
+    }
+
+    /** Timers fire in time order: due findings first, then the quiet-period check. Stale timers find nothing to do. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        List<Finding> due = pending.get(timestamp);
+        if (due != null) {
+            pending.remove(timestamp);
+            for (Finding finding : due) {
+                apply(finding, ctx, out);
+            }
+        }
+        Alert current = open.value();
+        if (current != null && resolveAt(current) <= timestamp) {
+            resolve(current, timestamp, "resolved: no new match for " + Findings.span(resolveAfter(current.getRule()).toMillis()), out);
+        }
+    }
+
+    private void apply(Finding finding, Context ctx, Collector<Alert> out) throws Exception {
+        Alert current = open.value();
+        if (finding.getAction() == FindingAction.CLEAR) {
+            if (current != null) {
+                resolve(current, finding.getLastEventTime(), finding.getMessage(), out);
+            }
+            return;
+        }
+        RuleSpec rule = rules.get(finding.getRule());
+        Alert next = current == null ? opened(finding, rule) : updated(current, finding, rule);
+        ctx.timerService().registerEventTimeTimer(resolveAt(next));
+        open.update(next);
+        out.collect(next);
+    }
+
+    private void resolve(Alert current, long time, String why, Collector<Alert> out) throws Exception {
+        open.clear();
+        out.collect(Alert.newBuilder(current)
+                .setStatus(AlertStatus.RESOLVED)
+                .setRevision(current.getRevision() + 1)
+                .setLastEventTime(Instant.ofEpochMilli(Math.max(time, current.getLastEventTime().toEpochMilli())))
+                .setMessage(why + " (was: " + current.getMessage() + ")")
+                .build());
+    }
+
+    private Duration resolveAfter(String rule) {
+        return rules.get(rule).duration("resolve-after");
+    }
+
+    private long resolveAt(Alert alert) {
+        return alert.getLastEventTime().toEpochMilli() + resolveAfter(alert.getRule()).toMillis();
+    }
+
+    private static Alert opened(Finding finding, RuleSpec rule) {
+        String id = UUID.nameUUIDFromBytes((alertKey(finding) + '|' + finding.getFirstEventTime())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        Map<String, String> details = details(finding, finding.getEvidenceEventIds().size());
+        return Alert.newBuilder()
+                .setId(id)
+                .setRule(finding.getRule())
+                .setFamily(family(rule))
+                .setSeverity(rule.severity())
+                .setStatus(AlertStatus.OPEN)
+                .setRevision(1)
+                .setKey(finding.getKey())
+                .setFirstEventTime(Instant.ofEpochMilli(finding.getFirstEventTime()))
+                .setLastEventTime(Instant.ofEpochMilli(finding.getLastEventTime()))
+                .setEvidenceEventIds(newest(finding.getEvidenceEventIds(), List.of(), MAX_EVIDENCE))
+                .setRelatedTraceIds(newest(finding.getTraceIds(), List.of(), MAX_TRACES))
+                .setMessage(finding.getMessage())
+                .setSuggestedAction(action(rule, finding.getKey(), details))
+                .setDetails(details)
+                .build();
+    }
+
+    private static Alert updated(Alert current, Finding finding, RuleSpec rule) {
+        List<String> evidence = newest(current.getEvidenceEventIds(), finding.getEvidenceEventIds(), Integer.MAX_VALUE);
+        int evidenceSeen = Integer.parseInt(current.getDetails().getOrDefault("evidence-events", "0"))
+                + (int) finding.getEvidenceEventIds().stream().filter(id -> !current.getEvidenceEventIds().contains(id)).count();
+        Map<String, String> details = details(finding, evidenceSeen);
+        details.put("matches", Integer.toString(Integer.parseInt(current.getDetails().getOrDefault("matches", "1")) + 1));
+        return Alert.newBuilder(current)
+                .setStatus(AlertStatus.UPDATED)
+                .setRevision(current.getRevision() + 1)
+                .setFirstEventTime(Instant.ofEpochMilli(Math.min(current.getFirstEventTime().toEpochMilli(), finding.getFirstEventTime())))
+                .setLastEventTime(Instant.ofEpochMilli(Math.max(current.getLastEventTime().toEpochMilli(), finding.getLastEventTime())))
+                .setEvidenceEventIds(newest(evidence, List.of(), MAX_EVIDENCE))
+                .setRelatedTraceIds(newest(current.getRelatedTraceIds(), finding.getTraceIds(), MAX_TRACES))
+                .setMessage(finding.getMessage())
+                .setSuggestedAction(action(rule, finding.getKey(), details))
+                .setDetails(details)
+                .build();
+    }
+
+    private static Map<String, String> details(Finding finding, int evidenceSeen) {
+        Map<String, String> details = new LinkedHashMap<>(finding.getDetails());
+        details.putIfAbsent("matches", "1");
+        details.put("evidence-events", Integer.toString(evidenceSeen));
+        return details;
+    }
+
+    /** Both lists without repeats, in order, keeping the newest {@code max}. */
+    private static List<String> newest(List<String> older, List<String> newer, int max) {
+        LinkedHashSet<String> merged = new LinkedHashSet<>(older);
+        merged.addAll(newer);
+        List<String> all = new ArrayList<>(merged);
+        return new ArrayList<>(all.subList(Math.max(0, all.size() - max), all.size()));
+    }
+
+    static AlertFamily family(RuleSpec rule) {
+        return AlertFamily.valueOf(rule.family().toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** The rule's action text with {key}, its parameters and the alert's details filled in. */
+    static String action(RuleSpec rule, String key, Map<String, String> details) {
+        String text = rule.action().replace("{key}", key);
+        for (Map.Entry<String, Long> param : rule.params().entrySet()) {
+            String value = rule.isDuration(param.getKey()) ? Findings.span(param.getValue()) : param.getValue().toString();
+            text = text.replace("{" + param.getKey() + "}", value);
+        }
+        for (Map.Entry<String, String> detail : details.entrySet()) {
+            text = text.replace("{" + detail.getKey() + "}", detail.getValue());
+        }
+        return text;
+    }
+}

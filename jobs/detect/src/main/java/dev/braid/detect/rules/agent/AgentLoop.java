@@ -1,0 +1,231 @@
+package dev.braid.detect.rules.agent;
+
+import dev.braid.detect.cep.CepDetection;
+import dev.braid.detect.model.Finding;
+import dev.braid.detect.rules.AlertRule;
+import dev.braid.detect.rules.Clearing;
+import dev.braid.detect.rules.EventFields;
+import dev.braid.detect.rules.Findings;
+import dev.braid.detect.rules.PatternDetector;
+import dev.braid.detect.rules.Patterns;
+import dev.braid.detect.rules.RuleSchema;
+import dev.braid.detect.rules.RuleSpec;
+import dev.braid.schema.AgentStep;
+import dev.braid.schema.NormalizedEvent;
+
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.IterativeCondition;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Agent loop (seed 004): a task started more than {@code max-attempts} times, or a task that
+ * reaches the same state signature in {@code repeats} of its last {@code of-last} attempts. Both
+ * raise one alert per task; the task's outcome, success or error, resolves it.
+ */
+public final class AgentLoop implements AlertRule {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String RULE = "agent-loop";
+
+    @Override
+    public RuleSchema schema() {
+        return RuleSchema.of(RULE)
+                .families("agent")
+                .keys("task")
+                .count("max-attempts", 1, 1000, 5, "more attempts than this is a loop")
+                .count("repeats", 2, 100, 3, "times one state signature must come back ...")
+                .count("of-last", 2, 100, 5, "... within this many consecutive attempts")
+                .duration("window", Duration.ofMinutes(1), Duration.ofDays(7), Duration.ofHours(6),
+                        "the longest a task runs; partial matches expire after it")
+                .duration("resolve-after", Duration.ofMinutes(1), Duration.ofDays(7), Duration.ofHours(1),
+                        "the alert resolves after this long without a new attempt, if no outcome resolves it first")
+                .build();
+    }
+
+    @Override
+    public void check(RuleSpec spec) {
+        if (spec.count("repeats") > spec.count("of-last")) {
+            throw new IllegalArgumentException("field 'repeats' (" + spec.count("repeats") + ") must not exceed 'of-last' ("
+                    + spec.count("of-last") + ")");
+        }
+    }
+
+    @Override
+    public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
+        AvroTypeInfo<Finding> type = new AvroTypeInfo<>(Finding.class);
+        return CepDetection.run(events, RULE, new TooManyAttempts(spec.count("max-attempts"), spec.duration("window")), type)
+                .union(CepDetection.run(events, RULE,
+                        new RepeatedState(spec.count("repeats"), spec.count("of-last"), spec.duration("window")), type))
+                .union(CepDetection.clear(events, RULE, new TaskEnded()));
+    }
+
+    static String task(NormalizedEvent event) {
+        return EventFields.keys(event).getTaskId();
+    }
+
+    /** More than {@code maxAttempts} task.attempt events of one task. */
+    static final class TooManyAttempts implements PatternDetector<Finding> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final int maxAttempts;
+        private final Duration window;
+
+        TooManyAttempts(int maxAttempts, Duration window) {
+            this.maxAttempts = maxAttempts;
+            this.window = window;
+        }
+
+        @Override
+        public String name() {
+            return "attempts";
+        }
+
+        @Override
+        public boolean selects(NormalizedEvent event) {
+            return EventFields.isKind(event, "agent.attempt") && task(event) != null;
+        }
+
+        @Override
+        public String key(NormalizedEvent event) {
+            return task(event);
+        }
+
+        @Override
+        public Pattern<NormalizedEvent, ?> pattern() {
+            return Patterns.inARow("attempts", maxAttempts + 1, window);
+        }
+
+        @Override
+        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
+            List<NormalizedEvent> attempts = match.get("attempts");
+            NormalizedEvent last = attempts.get(attempts.size() - 1);
+            AgentStep step = EventFields.agentStep(last);
+            String attempt = step == null || step.getAttempt() == null ? "?" : step.getAttempt().toString();
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("task", task(last));
+            details.put("attempt", attempt);
+            details.put("max-attempts", Integer.toString(maxAttempts));
+            if (step != null && step.getSignature() != null) {
+                details.put("signature", step.getSignature());
+            }
+            return Findings.fire(RULE, task(last), attempts,
+                    "agent task " + task(last) + " is on attempt " + attempt + ", more than " + maxAttempts
+                            + " attempts: it is looping (" + last.getMessage() + ")",
+                    details);
+        }
+    }
+
+    /** The same state signature in {@code repeats} different attempts no more than {@code ofLast} apart. */
+    static final class RepeatedState implements PatternDetector<Finding> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final int repeats;
+        private final int ofLast;
+        private final Duration window;
+
+        RepeatedState(int repeats, int ofLast, Duration window) {
+            this.repeats = repeats;
+            this.ofLast = ofLast;
+            this.window = window;
+        }
+
+        @Override
+        public String name() {
+            return "repeated-state";
+        }
+
+        @Override
+        public boolean selects(NormalizedEvent event) {
+            AgentStep step = EventFields.agentStep(event);
+            return EventFields.isKind(event, "agent.state") && task(event) != null && step != null
+                    && step.getStateSignature() != null && step.getAttempt() != null;
+        }
+
+        @Override
+        public String key(NormalizedEvent event) {
+            return task(event) + '|' + EventFields.agentStep(event).getStateSignature();
+        }
+
+        @Override
+        public Pattern<NormalizedEvent, ?> pattern() {
+            return Patterns.inARow("states", repeats, window, new WithinLastAttempts(ofLast));
+        }
+
+        @Override
+        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
+            List<NormalizedEvent> states = match.get("states");
+            NormalizedEvent last = states.get(states.size() - 1);
+            AgentStep step = EventFields.agentStep(last);
+            String attempts = states.stream().map(e -> EventFields.agentStep(e).getAttempt().toString())
+                    .collect(Collectors.joining(", "));
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("task", task(last));
+            details.put("state", step.getToState() == null ? "?" : step.getToState());
+            details.put("state-signature", step.getStateSignature());
+            details.put("attempts", attempts);
+            return Findings.fire(RULE, task(last), states,
+                    "agent task " + task(last) + " reached the same state '" + details.get("state") + "' (signature "
+                            + step.getStateSignature() + ") in attempts " + attempts + ": it is going round in circles",
+                    details);
+        }
+    }
+
+    /** Each repeat comes from a later attempt, and the run spans at most {@code ofLast} attempts. */
+    private static final class WithinLastAttempts extends IterativeCondition<NormalizedEvent> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final int ofLast;
+
+        WithinLastAttempts(int ofLast) {
+            this.ofLast = ofLast;
+        }
+
+        @Override
+        public boolean filter(NormalizedEvent event, Context<NormalizedEvent> ctx) throws Exception {
+            int attempt = EventFields.agentStep(event).getAttempt();
+            Integer first = null;
+            int previous = Integer.MIN_VALUE;
+            for (NormalizedEvent earlier : ctx.getEventsForPattern("states")) {
+                int earlierAttempt = EventFields.agentStep(earlier).getAttempt();
+                first = first == null ? earlierAttempt : first;
+                previous = earlierAttempt;
+            }
+            return first == null || (attempt > previous && attempt - first < ofLast);
+        }
+    }
+
+    /** The task's outcome ends any loop of it. */
+    static final class TaskEnded implements Clearing {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String name() {
+            return "outcome";
+        }
+
+        @Override
+        public String clears(NormalizedEvent event) {
+            return EventFields.isKind(event, "agent.outcome") ? task(event) : null;
+        }
+
+        @Override
+        public String message(NormalizedEvent event) {
+            AgentStep step = EventFields.agentStep(event);
+            return "agent task " + task(event) + " ended"
+                    + (step == null || step.getOutcome() == null ? "" : " with " + step.getOutcome())
+                    + (step == null || step.getAttempt() == null ? "" : " on attempt " + step.getAttempt());
+        }
+    }
+}
