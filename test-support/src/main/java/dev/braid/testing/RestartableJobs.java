@@ -26,10 +26,16 @@ public final class RestartableJobs {
         return start(checkpointInterval, checkpoints, wiring, SavepointRestoreSettings.none());
     }
 
+    /** Restarts from the newest checkpoint retained in the folder. */
     public static JobClient restart(Duration checkpointInterval, Path checkpoints, Consumer<StreamExecutionEnvironment> wiring)
             throws Exception {
-        Path latest = Checkpoints.latest(checkpoints);
-        return start(checkpointInterval, checkpoints, wiring, SavepointRestoreSettings.forPath(latest.toString(), false));
+        return restartFrom(Checkpoints.latest(checkpoints).toString(), checkpointInterval, checkpoints, wiring);
+    }
+
+    /** Restarts from the given checkpoint or savepoint; all of its state must map to an operator. */
+    public static JobClient restartFrom(String snapshot, Duration checkpointInterval, Path checkpoints,
+            Consumer<StreamExecutionEnvironment> wiring) throws Exception {
+        return start(checkpointInterval, checkpoints, wiring, SavepointRestoreSettings.forPath(snapshot, false));
     }
 
     private static JobClient start(Duration checkpointInterval, Path checkpoints,

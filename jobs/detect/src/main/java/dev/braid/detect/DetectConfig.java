@@ -60,6 +60,9 @@ public final class DetectConfig implements Serializable {
         this.checkpointInterval = Options.checkpointInterval(config, kafka);
         String rulesDir = config.get(RULES_DIR);
         this.rules = List.copyOf(rulesDir == null ? RuleFiles.bundled() : RuleFiles.load(Path.of(rulesDir)));
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException(RULES_DIR.key() + " = " + rulesDir + ": every rule is disabled; enable at least one");
+        }
     }
 
     public static DetectConfig from(Configuration config) {

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -20,7 +21,7 @@ import org.apache.flink.util.Collector;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a {@link PatternDetector} on the event stream in event time, with stable uids and pruned state. */
+/** Runs a {@link PatternDetector} on the event stream in event time, with stable uids. */
 public final class CepDetection {
 
     private CepDetection() {}
@@ -42,10 +43,18 @@ public final class CepDetection {
                 .keyBy(detector::key, Types.STRING);
         TypeSerializer<NormalizedEvent> serializer =
                 keyed.getType().createSerializer(keyed.getExecutionConfig().getSerializerConfig());
-        PrunedCepOperator<NormalizedEvent, OUT> operator = new PrunedCepOperator<>(
-                serializer, NFACompiler.compileFactory(pattern, false), pattern.getAfterMatchSkipStrategy(),
-                new MatchHandler<>(detector));
-        return keyed.transform(rule + " " + detector.name(), type, operator).uid(uid + "-match");
+        return keyed.transform(rule + " " + detector.name(), type, operator(detector, serializer)).uid(uid + "-match");
+    }
+
+    /**
+     * The event-time CEP operator of one detector: what {@code CEP.pattern(..).inEventTime().process(..)}
+     * builds, built here so that {@code CepStateBoundTest} measures the very operator the job runs.
+     */
+    public static <OUT> CepOperator<NormalizedEvent, String, OUT> operator(
+            PatternDetector<OUT> detector, TypeSerializer<NormalizedEvent> serializer) {
+        Pattern<NormalizedEvent, ?> pattern = detector.pattern();
+        return new CepOperator<>(serializer, false, NFACompiler.compileFactory(pattern, false), null,
+                pattern.getAfterMatchSkipStrategy(), new MatchHandler<>(detector), null);
     }
 
     /** Turns the events that end a rule's situation into CLEAR findings; stateless. */

@@ -19,7 +19,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,13 +89,21 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
             }
         }
         Alert current = open.value();
-        if (current != null && resolveAt(current) <= timestamp) {
-            resolve(current, timestamp, "resolved: no new match for " + Findings.span(resolveAfter(current.getRule()).toMillis()), out);
+        if (current == null) {
+            return;
+        }
+        RuleSpec rule = rules.get(current.getRule());
+        if (rule == null) {
+            // Restored from a savepoint taken before the rule was removed: nothing will update it again.
+            resolve(current, timestamp, "resolved: rule " + current.getRule() + " is no longer configured", out);
+        } else if (resolveAt(current, rule) <= timestamp) {
+            resolve(current, timestamp, "resolved: no new match for " + Findings.span(resolveAfter(rule)), out);
         }
     }
 
     private void apply(Finding finding, Context ctx, Collector<Alert> out) throws Exception {
         Alert current = open.value();
+        // A finding of a rule removed since the savepoint it waited in has no rule to apply.
         if (finding.getAction() == FindingAction.CLEAR) {
             if (current != null) {
                 resolve(current, finding.getLastEventTime(), finding.getMessage(), out);
@@ -104,8 +111,11 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
             return;
         }
         RuleSpec rule = rules.get(finding.getRule());
+        if (rule == null) {
+            return;
+        }
         Alert next = current == null ? opened(finding, rule) : updated(current, finding, rule);
-        ctx.timerService().registerEventTimeTimer(resolveAt(next));
+        ctx.timerService().registerEventTimeTimer(resolveAt(next, rule));
         open.update(next);
         out.collect(next);
     }
@@ -120,12 +130,12 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
                 .build());
     }
 
-    private Duration resolveAfter(String rule) {
-        return rules.get(rule).duration("resolve-after");
+    private static long resolveAfter(RuleSpec rule) {
+        return rule.duration("resolve-after").toMillis();
     }
 
-    private long resolveAt(Alert alert) {
-        return alert.getLastEventTime().toEpochMilli() + resolveAfter(alert.getRule()).toMillis();
+    private static long resolveAt(Alert alert, RuleSpec rule) {
+        return alert.getLastEventTime().toEpochMilli() + resolveAfter(rule);
     }
 
     private static Alert opened(Finding finding, RuleSpec rule) {

@@ -198,12 +198,12 @@ public final class RuleFiles {
             try {
                 Duration duration = TimeUtils.parseDuration(node.asText());
                 value = duration.toMillis();
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new RuleFileException(file + ": field '" + name + "' must be " + param.describeBounds()
                         + ", got '" + node.asText() + "'", e);
             }
         } else {
-            if (!node.isIntegralNumber()) {
+            if (!node.isIntegralNumber() || !node.canConvertToLong()) {
                 throw new RuleFileException(file + ": field '" + name + "' must be " + param.describeBounds() + ", got " + node);
             }
             value = node.asLong();

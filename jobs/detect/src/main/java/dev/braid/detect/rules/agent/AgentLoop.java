@@ -101,12 +101,15 @@ public final class AgentLoop implements AlertRule {
 
         @Override
         public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.inARow("attempts", maxAttempts + 1, window);
+            return Patterns.run("attempts", window);
         }
 
         @Override
         public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> attempts = match.get("attempts");
+            List<NormalizedEvent> attempts = Patterns.runOf(match, "attempts", maxAttempts + 1);
+            if (attempts == null) {
+                return null;
+            }
             NormalizedEvent last = attempts.get(attempts.size() - 1);
             AgentStep step = EventFields.agentStep(last);
             String attempt = step == null || step.getAttempt() == null ? "?" : step.getAttempt().toString();
@@ -158,12 +161,15 @@ public final class AgentLoop implements AlertRule {
 
         @Override
         public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.inARow("states", repeats, window, new WithinLastAttempts(ofLast));
+            return Patterns.run("states", window, new WithinLastAttempts(ofLast));
         }
 
         @Override
         public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> states = match.get("states");
+            List<NormalizedEvent> states = Patterns.runOf(match, "states", repeats);
+            if (states == null) {
+                return null;
+            }
             NormalizedEvent last = states.get(states.size() - 1);
             AgentStep step = EventFields.agentStep(last);
             String attempts = states.stream().map(e -> EventFields.agentStep(e).getAttempt().toString())

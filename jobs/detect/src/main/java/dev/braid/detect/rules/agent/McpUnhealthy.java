@@ -96,12 +96,15 @@ public final class McpUnhealthy implements AlertRule {
 
         @Override
         public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.inARow(name, count, window);
+            return Patterns.run(name, window);
         }
 
         @Override
         public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> probes = match.get(name);
+            List<NormalizedEvent> probes = Patterns.runOf(match, name, count);
+            if (probes == null) {
+                return null;
+            }
             NormalizedEvent last = probes.get(probes.size() - 1);
             McpHealth health = EventFields.mcpHealth(last);
             long span = last.getEventTime().toEpochMilli() - probes.get(0).getEventTime().toEpochMilli();

@@ -92,12 +92,15 @@ public final class ModelApiBreaker implements AlertRule {
 
         @Override
         public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.inARow("failures", failures, window, SimpleCondition.of(ModelApiBreaker::failed));
+            return Patterns.run("failures", window, SimpleCondition.of(ModelApiBreaker::failed));
         }
 
         @Override
         public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> calls = match.get("failures");
+            List<NormalizedEvent> calls = Patterns.runOf(match, "failures", failures);
+            if (calls == null) {
+                return null;
+            }
             NormalizedEvent last = calls.get(calls.size() - 1);
             LlmCall call = EventFields.llmCall(last);
             Map<String, String> details = new LinkedHashMap<>();

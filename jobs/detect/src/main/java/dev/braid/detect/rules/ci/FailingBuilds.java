@@ -103,12 +103,15 @@ public final class FailingBuilds implements AlertRule {
 
         @Override
         public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.inARow("failures", threshold, window, new DifferentUnit());
+            return Patterns.run("failures", window, new DifferentUnit());
         }
 
         @Override
         public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> failures = match.get("failures");
+            List<NormalizedEvent> failures = Patterns.runOf(match, "failures", threshold);
+            if (failures == null) {
+                return null;
+            }
             String group = group(failures.get(0));
             String units = failures.stream().map(FailingBuilds::failedUnit).collect(Collectors.joining(", "));
             long span = failures.get(failures.size() - 1).getEventTime().toEpochMilli()

@@ -90,12 +90,15 @@ public final class FleetBreaker implements AlertRule {
 
         @Override
         public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.inARow("interruptions", threshold, window);
+            return Patterns.run("interruptions", window);
         }
 
         @Override
         public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> interruptions = match.get("interruptions");
+            List<NormalizedEvent> interruptions = Patterns.runOf(match, "interruptions", threshold);
+            if (interruptions == null) {
+                return null;
+            }
             String pool = key(interruptions.get(0));
             long span = interruptions.get(interruptions.size() - 1).getEventTime().toEpochMilli()
                     - interruptions.get(0).getEventTime().toEpochMilli();

@@ -81,12 +81,15 @@ public final class SpotChurn implements AlertRule {
 
         @Override
         public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.inARow("interruptions", threshold, window);
+            return Patterns.run("interruptions", window);
         }
 
         @Override
         public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> interruptions = match.get("interruptions");
+            List<NormalizedEvent> interruptions = Patterns.runOf(match, "interruptions", threshold);
+            if (interruptions == null) {
+                return null;
+            }
             NormalizedEvent first = interruptions.get(0);
             NormalizedEvent last = interruptions.get(interruptions.size() - 1);
             String job = last.getKeys().getJobId();
