@@ -47,13 +47,6 @@ public final class Findings {
                 .build();
     }
 
-    /** All events of a match, whatever pattern state they matched. */
-    public static List<NormalizedEvent> events(Map<String, List<NormalizedEvent>> match) {
-        List<NormalizedEvent> all = new ArrayList<>();
-        match.values().forEach(all::addAll);
-        return all;
-    }
-
     /** "41 min", "2 h 5 min", "12 s": a span for messages. */
     public static String span(long millis) {
         long seconds = millis / 1000;
