@@ -6,14 +6,12 @@ import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.Clearing;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.PatternDetector;
-import dev.braid.detect.rules.Patterns;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.AgentStep;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -72,21 +70,15 @@ public final class AgentLoop implements AlertRule {
     }
 
     /** More than {@code maxAttempts} task.attempt events of one task. */
-    static final class TooManyAttempts implements PatternDetector<Finding> {
+    static final class TooManyAttempts extends RunDetector {
 
         private static final long serialVersionUID = 1L;
 
         private final int maxAttempts;
-        private final Duration window;
 
         TooManyAttempts(int maxAttempts, Duration window) {
+            super("attempts", maxAttempts + 1, window);
             this.maxAttempts = maxAttempts;
-            this.window = window;
-        }
-
-        @Override
-        public String name() {
-            return "attempts";
         }
 
         @Override
@@ -100,16 +92,7 @@ public final class AgentLoop implements AlertRule {
         }
 
         @Override
-        public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.run("attempts", window);
-        }
-
-        @Override
-        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> attempts = Patterns.runOf(match, "attempts", maxAttempts + 1);
-            if (attempts == null) {
-                return null;
-            }
+        protected Finding onRun(List<NormalizedEvent> attempts) {
             NormalizedEvent last = attempts.get(attempts.size() - 1);
             AgentStep step = EventFields.agentStep(last);
             String attempt = step == null || step.getAttempt() == null ? "?" : step.getAttempt().toString();
@@ -128,23 +111,15 @@ public final class AgentLoop implements AlertRule {
     }
 
     /** The same state signature in {@code repeats} different attempts no more than {@code ofLast} apart. */
-    static final class RepeatedState implements PatternDetector<Finding> {
+    static final class RepeatedState extends RunDetector {
 
         private static final long serialVersionUID = 1L;
 
-        private final int repeats;
         private final int ofLast;
-        private final Duration window;
 
         RepeatedState(int repeats, int ofLast, Duration window) {
-            this.repeats = repeats;
+            super("repeated-state", repeats, window);
             this.ofLast = ofLast;
-            this.window = window;
-        }
-
-        @Override
-        public String name() {
-            return "repeated-state";
         }
 
         @Override
@@ -160,16 +135,12 @@ public final class AgentLoop implements AlertRule {
         }
 
         @Override
-        public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.run("states", window, new WithinLastAttempts(ofLast));
+        protected IterativeCondition<NormalizedEvent> condition() {
+            return new WithinLastAttempts(ofLast);
         }
 
         @Override
-        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> states = Patterns.runOf(match, "states", repeats);
-            if (states == null) {
-                return null;
-            }
+        protected Finding onRun(List<NormalizedEvent> states) {
             NormalizedEvent last = states.get(states.size() - 1);
             AgentStep step = EventFields.agentStep(last);
             String attempts = states.stream().map(e -> EventFields.agentStep(e).getAttempt().toString())
@@ -202,7 +173,7 @@ public final class AgentLoop implements AlertRule {
             int attempt = EventFields.agentStep(event).getAttempt();
             Integer first = null;
             int previous = Integer.MIN_VALUE;
-            for (NormalizedEvent earlier : ctx.getEventsForPattern("states")) {
+            for (NormalizedEvent earlier : ctx.getEventsForPattern(RunDetector.RUN)) {
                 int earlierAttempt = EventFields.agentStep(earlier).getAttempt();
                 first = first == null ? earlierAttempt : first;
                 previous = earlierAttempt;

@@ -6,14 +6,12 @@ import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.Clearing;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.PatternDetector;
-import dev.braid.detect.rules.Patterns;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.McpHealth;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -63,25 +61,15 @@ public final class McpUnhealthy implements AlertRule {
     }
 
     /** {@code count} probes of one server with the given status within the window. */
-    static final class Probes implements PatternDetector<Finding> {
+    static final class Probes extends RunDetector {
 
         private static final long serialVersionUID = 1L;
 
-        private final String name;
         private final String status;
-        private final int count;
-        private final Duration window;
 
         Probes(String name, String status, int count, Duration window) {
-            this.name = name;
+            super(name, count, window);
             this.status = status;
-            this.count = count;
-            this.window = window;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
 
         @Override
@@ -95,23 +83,14 @@ public final class McpUnhealthy implements AlertRule {
         }
 
         @Override
-        public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.run(name, window);
-        }
-
-        @Override
-        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> probes = Patterns.runOf(match, name, count);
-            if (probes == null) {
-                return null;
-            }
+        protected Finding onRun(List<NormalizedEvent> probes) {
             NormalizedEvent last = probes.get(probes.size() - 1);
             McpHealth health = EventFields.mcpHealth(last);
             long span = last.getEventTime().toEpochMilli() - probes.get(0).getEventTime().toEpochMilli();
             Map<String, String> details = new LinkedHashMap<>();
             details.put("server", health.getServer());
             details.put("status", status);
-            details.put(name, Integer.toString(probes.size()));
+            details.put(name(), Integer.toString(probes.size()));
             if (health.getError() != null) {
                 details.put("last-error", health.getError());
             }

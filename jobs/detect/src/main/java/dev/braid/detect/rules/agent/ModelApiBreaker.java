@@ -6,14 +6,13 @@ import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.Clearing;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.PatternDetector;
-import dev.braid.detect.rules.Patterns;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.LlmCall;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -62,21 +61,12 @@ public final class ModelApiBreaker implements AlertRule {
         return EventFields.llmCall(event).getError() != null;
     }
 
-    static final class Detector implements PatternDetector<Finding> {
+    static final class Detector extends RunDetector {
 
         private static final long serialVersionUID = 1L;
 
-        private final int failures;
-        private final Duration window;
-
         Detector(int failures, Duration window) {
-            this.failures = failures;
-            this.window = window;
-        }
-
-        @Override
-        public String name() {
-            return "failures";
+            super("failures", failures, window);
         }
 
         /** Successes too: they break the run of failures. */
@@ -91,16 +81,12 @@ public final class ModelApiBreaker implements AlertRule {
         }
 
         @Override
-        public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.run("failures", window, SimpleCondition.of(ModelApiBreaker::failed));
+        protected IterativeCondition<NormalizedEvent> condition() {
+            return SimpleCondition.of(ModelApiBreaker::failed);
         }
 
         @Override
-        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> calls = Patterns.runOf(match, "failures", failures);
-            if (calls == null) {
-                return null;
-            }
+        protected Finding onRun(List<NormalizedEvent> calls) {
             NormalizedEvent last = calls.get(calls.size() - 1);
             LlmCall call = EventFields.llmCall(last);
             Map<String, String> details = new LinkedHashMap<>();

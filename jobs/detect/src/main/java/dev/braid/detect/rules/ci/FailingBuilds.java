@@ -5,15 +5,13 @@ import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.PatternDetector;
-import dev.braid.detect.rules.Patterns;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.AgentStep;
 import dev.braid.schema.CiJob;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -68,23 +66,15 @@ public final class FailingBuilds implements AlertRule {
         return null;
     }
 
-    static final class Detector implements PatternDetector<Finding> {
+    static final class Detector extends RunDetector {
 
         private static final long serialVersionUID = 1L;
 
         private final String groupKey;
-        private final int threshold;
-        private final Duration window;
 
         Detector(String groupKey, int threshold, Duration window) {
+            super("failures", threshold, window);
             this.groupKey = groupKey;
-            this.threshold = threshold;
-            this.window = window;
-        }
-
-        @Override
-        public String name() {
-            return "failures";
         }
 
         @Override
@@ -102,16 +92,12 @@ public final class FailingBuilds implements AlertRule {
         }
 
         @Override
-        public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.run("failures", window, new DifferentUnit());
+        protected IterativeCondition<NormalizedEvent> condition() {
+            return new DifferentUnit();
         }
 
         @Override
-        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> failures = Patterns.runOf(match, "failures", threshold);
-            if (failures == null) {
-                return null;
-            }
+        protected Finding onRun(List<NormalizedEvent> failures) {
             String group = group(failures.get(0));
             String units = failures.stream().map(FailingBuilds::failedUnit).collect(Collectors.joining(", "));
             long span = failures.get(failures.size() - 1).getEventTime().toEpochMilli()
@@ -135,7 +121,7 @@ public final class FailingBuilds implements AlertRule {
         @Override
         public boolean filter(NormalizedEvent event, Context<NormalizedEvent> ctx) throws Exception {
             String unit = failedUnit(event);
-            for (NormalizedEvent earlier : ctx.getEventsForPattern("failures")) {
+            for (NormalizedEvent earlier : ctx.getEventsForPattern(RunDetector.RUN)) {
                 if (unit.equals(failedUnit(earlier))) {
                     return false;
                 }

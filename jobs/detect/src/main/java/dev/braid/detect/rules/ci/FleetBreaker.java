@@ -5,14 +5,12 @@ import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.PatternDetector;
-import dev.braid.detect.rules.Patterns;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.CiInstance;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -53,23 +51,15 @@ public final class FleetBreaker implements AlertRule {
                 new AvroTypeInfo<>(Finding.class));
     }
 
-    static final class Detector implements PatternDetector<Finding> {
+    static final class Detector extends RunDetector {
 
         private static final long serialVersionUID = 1L;
 
         private final String poolKey;
-        private final int threshold;
-        private final Duration window;
 
         Detector(String poolKey, int threshold, Duration window) {
+            super("interruptions", threshold, window);
             this.poolKey = poolKey;
-            this.threshold = threshold;
-            this.window = window;
-        }
-
-        @Override
-        public String name() {
-            return "interruptions";
         }
 
         @Override
@@ -89,16 +79,7 @@ public final class FleetBreaker implements AlertRule {
         }
 
         @Override
-        public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.run("interruptions", window);
-        }
-
-        @Override
-        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> interruptions = Patterns.runOf(match, "interruptions", threshold);
-            if (interruptions == null) {
-                return null;
-            }
+        protected Finding onRun(List<NormalizedEvent> interruptions) {
             String pool = key(interruptions.get(0));
             long span = interruptions.get(interruptions.size() - 1).getEventTime().toEpochMilli()
                     - interruptions.get(0).getEventTime().toEpochMilli();

@@ -5,14 +5,12 @@ import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.PatternDetector;
-import dev.braid.detect.rules.Patterns;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.CiInstance;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -52,21 +50,12 @@ public final class SpotChurn implements AlertRule {
                 new AvroTypeInfo<>(Finding.class));
     }
 
-    static final class Detector implements PatternDetector<Finding> {
+    static final class Detector extends RunDetector {
 
         private static final long serialVersionUID = 1L;
 
-        private final int threshold;
-        private final Duration window;
-
         Detector(int threshold, Duration window) {
-            this.threshold = threshold;
-            this.window = window;
-        }
-
-        @Override
-        public String name() {
-            return "interruptions";
+            super("interruptions", threshold, window);
         }
 
         @Override
@@ -80,16 +69,7 @@ public final class SpotChurn implements AlertRule {
         }
 
         @Override
-        public Pattern<NormalizedEvent, ?> pattern() {
-            return Patterns.run("interruptions", window);
-        }
-
-        @Override
-        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            List<NormalizedEvent> interruptions = Patterns.runOf(match, "interruptions", threshold);
-            if (interruptions == null) {
-                return null;
-            }
+        protected Finding onRun(List<NormalizedEvent> interruptions) {
             NormalizedEvent first = interruptions.get(0);
             NormalizedEvent last = interruptions.get(interruptions.size() - 1);
             String job = last.getKeys().getJobId();
