@@ -1,114 +1,177 @@
 package dev.braid.cli;
 
-import dev.braid.connectors.JobDefaults;
+import dev.braid.cli.LocalJobs.Job;
 import dev.braid.connectors.KafkaSettings;
+import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
-import dev.braid.normalize.NormalizeConfig;
-import dev.braid.normalize.NormalizeJob;
-import dev.braid.schema.DeadLetter;
-import dev.braid.schema.NormalizedEvent;
-import dev.braid.schema.Source;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.EmbeddedKafka;
-import dev.braid.testing.KafkaTestClient;
-import dev.braid.testing.BoundedSources;
 
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the normalize job on an in-JVM Kafka broker and a local Flink with RocksDB state and
- * exactly-once checkpoints, replays the demo scenario and prints what came out.
+ * Braid on an in-JVM Kafka broker and a local Flink: normalize, correlate and detect run together
+ * while the shop-app scenario is replayed, with live progress; then the alerts and the broken
+ * checkout's correlated trace are printed, read back as {@code braid observe} reads them.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run Braid on an embedded Kafka broker and a local Flink, replay a sample day, print the results.")
-final class DemoCommand implements Runnable {
+        description = "Run normalize, correlate and detect on an embedded Kafka broker and a local Flink,"
+                + " replay a shop app's broken checkout, and print the alerts and the correlated trace.")
+final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--verbose", description = "Show stack traces of errors.")
-    boolean verbose;
+    /** Output settles once the last trace closed and the last alert passed the watermark. */
+    private static final Duration QUIET = Duration.ofSeconds(10);
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--speed", defaultValue = "120", paramLabel = "FACTOR",
+            description = "Replay this many times faster than the scenario's 42 minutes happened (default: ${DEFAULT-VALUE}).")
+    double speed;
+
+    @Option(names = "--follow", description = "Keep the broker and the jobs running after the replay; Ctrl-C stops.")
+    boolean follow;
+
+    @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    private final PrintStream out = System.out;
+    @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
+            description = "Give up waiting for the results after this long (default: ${DEFAULT-VALUE}).")
+    String timeout;
 
     @Override
-    public void run() {
+    public Integer call() throws Exception {
+        if (!(speed > 0) || Double.isInfinite(speed)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--speed " + speed + " must be a positive number");
+        }
+        Duration giveUpAfter = Durations.parse("--timeout", timeout);
+        PrintWriter out = spec.commandLine().getOut();
         out.println("Starting an in-JVM Kafka broker ...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            NormalizeConfig config = NormalizeConfig.from(configFor(kafka));
-            kafka.createTopics(config.topics().all());
-            KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers());
-            List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> scenario = DemoScenario.records(config.topics());
-            client.send(scenario);
-            out.printf("Sent %d raw records to %s%n", scenario.size(), rawTopics(config.topics()));
+        out.flush();
+        try (EmbeddedKafka kafka = startQuietly()) {
+            Map<String, String> options = options(kafka.bootstrapServers());
+            kafka.createTopics(LocalJobs.topics(options));
+            Topics topics = Topics.from(LocalJobs.configOf(Job.NORMALIZE, options));
+            Path state = Files.createTempDirectory("braid-demo");
+            StreamExecutionEnvironment env = LocalJobs.environment(parallelism, state, null, LocalJobs.checkpointInterval(options));
+            LocalJobs.wire(env, EnumSet.allOf(Job.class), options);
+            JobClient job = env.executeAsync("braid demo: normalize + correlate + detect");
+            out.println("Running normalize, correlate and detect on a local Flink (RocksDB state, exactly-once checkpoints every 1 s)");
 
-            runNormalize(kafka, config);
+            Instant start = Instant.now().minusMillis(DemoScenario.SPAN_MILLIS).truncatedTo(ChronoUnit.SECONDS);
+            List<DemoScenario.Step> steps = DemoScenario.steps(topics, start);
+            try (Progress progress = Progress.start(kafka.bootstrapServers(), topics, out)) {
+                replay(steps, kafka.bootstrapServers(), progress);
+                out.printf("Replayed %d raw records; waiting for the last traces and alerts ...%n", steps.size());
+                out.flush();
+                if (!progress.awaitQuiet(QUIET, giveUpAfter)) {
+                    out.println("Stopped waiting after " + timeout + "; showing what arrived so far.");
+                }
+            }
+            report(out, kafka.bootstrapServers());
+            if (follow) {
+                followUntilInterrupted(out, kafka.bootstrapServers(), job);
+            } else {
+                job.cancel().get();
+            }
+        }
+        return 0;
+    }
 
-            List<NormalizedEvent> events = AvroRecords.decodeAll(client.readCommitted(config.topics().events()), NormalizedEvent.class);
-            List<DeadLetter> deadLetters = AvroRecords.decodeAll(client.readCommitted(config.topics().deadLetters()), DeadLetter.class);
-            report(events, deadLetters);
-        } catch (Exception e) {
-            throw new IllegalStateException("demo failed: " + e.getMessage(), e);
+    /** Kafka's storage formatter prints its bootstrap metadata to stdout, which a newcomer need not read. */
+    private static EmbeddedKafka startQuietly() {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            return EmbeddedKafka.start();
+        } finally {
+            System.setOut(stdout);
         }
     }
 
-    private static Configuration configFor(EmbeddedKafka kafka) {
-        Configuration config = new Configuration();
-        config.set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        config.set(NormalizeConfig.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
-        config.set(NormalizeConfig.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
-        return config;
-    }
-
-    private void runNormalize(EmbeddedKafka kafka, NormalizeConfig config) throws Exception {
-        Path checkpoints = Files.createTempDirectory("braid-demo-checkpoints");
-        Configuration local = new Configuration();
-        local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, local);
-        JobDefaults.apply(env, config.checkpointInterval());
-
-        Topics topics = config.topics();
-        NormalizeJob.wire(env, config, BoundedSources.raw(kafka.bootstrapServers(), topics));
-        out.println("Running the normalize job on a local Flink (RocksDB state, exactly-once checkpoints) ...");
-        env.execute("braid-normalize (demo)");
-    }
-
-    private void report(List<NormalizedEvent> events, List<DeadLetter> deadLetters) {
-        Map<String, Integer> bySource = new TreeMap<>();
-        events.forEach(e -> bySource.merge(e.getSource().name().toLowerCase(), 1, Integer::sum));
-        out.printf("%nNormalized events: %d %s%n", events.size(), bySource);
-        events.stream()
-                .sorted((a, b) -> a.getEventTime().compareTo(b.getEventTime()))
-                .forEach(e -> out.printf("  %s  %-7s %-5s %-18s %s%s%n",
-                        e.getEventTime(), e.getSource().name().toLowerCase(), e.getLevel(), e.getKind(),
-                        shorten(e.getMessage()), e.getTraceId() == null ? "" : "  trace=" + e.getTraceId()));
-        out.printf("%nDead letters: %d%n", deadLetters.size());
-        deadLetters.forEach(d -> out.printf("  %s from %s-%d@%d: %s%n",
-                d.getReason(), d.getSourceTopic(), d.getPartition(), d.getOffset(), shorten(d.getDetail())));
-    }
-
-    private static String rawTopics(Topics topics) {
-        StringBuilder names = new StringBuilder();
-        for (Source source : Source.values()) {
-            names.append(names.length() == 0 ? "" : ", ").append(topics.raw(source));
+    /** The demo's settings: 1 s checkpoints and watermarks that keep up with a fast replay. */
+    static Map<String, String> options(String bootstrapServers) {
+        Map<String, String> options = new TreeMap<>();
+        options.put(KafkaSettings.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        options.put(Options.CHECKPOINT_INTERVAL.key(), "1 s");
+        for (String job : List.of("normalize", "correlate", "detect")) {
+            options.put("braid." + job + ".out-of-orderness", "1 s");
+            options.put("braid." + job + ".idleness", "2 s");
         }
-        return names.toString();
+        return options;
     }
 
-    private static String shorten(String text) {
-        String line = text.replace('\n', ' ');
-        return line.length() > 90 ? line.substring(0, 89) + "…" : line;
+    private void replay(List<DemoScenario.Step> steps, String bootstrapServers, Progress progress) throws InterruptedException {
+        Properties producer = new Properties();
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long began = System.nanoTime();
+            for (DemoScenario.Step step : steps) {
+                long due = began + (long) (step.offsetMillis() * 1_000_000 / speed);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                kafka.send(step.record());
+                progress.rawSent();
+            }
+            kafka.flush();
+        }
+    }
+
+    private static void followUntilInterrupted(PrintWriter out, String bootstrapServers, JobClient job) throws Exception {
+        out.printf("%nBraid keeps running on Kafka at %s. In another terminal:%n", bootstrapServers);
+        out.printf("  ./braid observe timeline --bootstrap-servers %s --since all%n", bootstrapServers);
+        out.printf("  ./braid ingest --bootstrap-servers %s --tail app.log%n", bootstrapServers);
+        out.println("Ctrl-C stops.");
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            job.cancel();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+
+    /** What {@code braid observe} shows of the run: the alerts and the broken checkout's trace. */
+    private void report(PrintWriter out, String bootstrapServers) {
+        out.printf("%n== Alerts (./braid observe alerts --since all) ==%n");
+        observe(out, "alerts", "--since", "all", "--bootstrap-servers", bootstrapServers);
+        out.printf("%n== The broken checkout (./braid observe trace %s --since all) ==%n", DemoScenario.CHECKOUT_TRACE_ID);
+        observe(out, "trace", DemoScenario.CHECKOUT_TRACE_ID, "--since", "all", "--bootstrap-servers", bootstrapServers);
+    }
+
+    private void observe(PrintWriter out, String... args) {
+        out.flush();
+        String[] command = new String[args.length + 1];
+        command[0] = "observe";
+        System.arraycopy(args, 0, command, 1, args.length);
+        Braid.commandLine().setOut(out).setErr(spec.commandLine().getErr()).execute(command);
+        out.flush();
     }
 }

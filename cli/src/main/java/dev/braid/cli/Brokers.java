@@ -1,0 +1,65 @@
+package dev.braid.cli;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Checks that fail fast with one clear line instead of a client that retries for minutes. */
+public final class Brokers {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private Brokers() {}
+
+    /** Fails unless the brokers answer and every topic exists. */
+    public static void requireTopics(Properties client, Collection<String> topics) {
+        Set<String> existing = topicNames(client);
+        List<String> missing = new ArrayList<>();
+        for (String topic : topics) {
+            if (!existing.contains(topic)) {
+                missing.add(topic);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new UserError("topic(s) " + String.join(", ", missing) + " do not exist on "
+                    + client.getProperty("bootstrap.servers")
+                    + ": start the jobs with 'braid run --create-topics', or pass the right names with --topic");
+        }
+    }
+
+    /** The topics on the cluster; fails with a clear line when the brokers do not answer. */
+    public static Set<String> topicNames(Properties client) {
+        try (Admin admin = Admin.create(adminProperties(client))) {
+            return admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw unreachable(client, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while connecting to Kafka", e);
+        }
+    }
+
+    static UserError unreachable(Properties client, Exception cause) {
+        return new UserError("cannot reach Kafka at " + client.getProperty("bootstrap.servers") + " within "
+                + TIMEOUT.toSeconds() + " s: check --bootstrap-servers and the -X security properties", cause);
+    }
+
+    static Properties adminProperties(Properties client) {
+        Properties admin = new Properties();
+        admin.putAll(client);
+        admin.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        admin.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        // One quiet attempt instead of the client's endless reconnect warnings.
+        admin.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        return admin;
+    }
+}

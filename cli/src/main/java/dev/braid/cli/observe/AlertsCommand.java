@@ -1,0 +1,126 @@
+package dev.braid.cli.observe;
+
+import dev.braid.cli.KafkaOptions;
+import dev.braid.cli.UserError;
+import dev.braid.schema.Alert;
+import dev.braid.schema.AlertFamily;
+import dev.braid.schema.AlertStatus;
+import dev.braid.testing.AvroRecords;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code braid observe alerts}: the current state of each alert (its highest revision), oldest
+ * first. Pages continue after the last alert shown by (first event time, id), which never change
+ * for an alert, so each alert is shown once across pages.
+ */
+@Command(name = "alerts", mixinStandardHelpOptions = true,
+        description = "Alerts in their latest revision, oldest first, per family.")
+final class AlertsCommand implements Callable<Integer> {
+
+    private static final Comparator<Alert> ORDER =
+            Comparator.comparing(Alert::getFirstEventTime).thenComparing(Alert::getId);
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    PageOptions paging;
+
+    @Option(names = "--family", split = ",", paramLabel = "FAMILY",
+            description = "Only these families: ${COMPLETION-CANDIDATES} (default: all).")
+    Set<AlertFamily> families = EnumSet.noneOf(AlertFamily.class);
+
+    @Option(names = "--open", description = "Only alerts not resolved yet.")
+    boolean openOnly;
+
+    @Option(names = "--rule", paramLabel = "RULE", description = "Only alerts of this rule, e.g. spot-churn.")
+    String rule;
+
+    @Option(names = "--since", defaultValue = "7d", paramLabel = "WHEN",
+            description = "Alerts updated since: a duration ago, an instant, or 'all' (default: ${DEFAULT-VALUE}).")
+    String since;
+
+    @Override
+    public Integer call() {
+        Page page = paging.page();
+        Instant from = Since.parse(since, Instant.now());
+        Alert after = paging.cursor == null ? null : decodeCursor(paging.cursor);
+        List<Alert> alerts = latestRevisions(from).stream()
+                .filter(alert -> (!openOnly || alert.getStatus() != AlertStatus.RESOLVED)
+                        && (rule == null || rule.equals(alert.getRule()))
+                        && (after == null || ORDER.compare(alert, after) > 0))
+                .sorted(ORDER)
+                .toList();
+        String stopReason = null;
+        Alert last = null;
+        for (Alert alert : alerts) {
+            if (page.shown() == paging.limit) {
+                stopReason = "--limit " + paging.limit + " reached";
+            } else if (!page.add(Render.alert(alert), AvroJson.of(alert))) {
+                stopReason = "the " + Page.MAX_BYTES / 1000 + " KB page budget is used";
+            }
+            if (stopReason != null) {
+                break;
+            }
+            last = alert;
+        }
+        String next = stopReason == null ? null : encodeCursor(last);
+        PrintWriter out = paging.command.commandLine().getOut();
+        out.print(page.render("alerts", stopReason, next,
+                next == null ? null : paging.nextCommand(next, "--since", from == null ? "all" : from.toString())));
+        out.flush();
+        return 0;
+    }
+
+    private List<Alert> latestRevisions(Instant from) {
+        Map<String, Alert> latest = new HashMap<>();
+        for (AlertFamily family : families.isEmpty() ? EnumSet.allOf(AlertFamily.class) : families) {
+            try (TopicScan scan = TopicScan.open(kafka.clientProperties(), kafka.topics().alerts(family), null, from, null)) {
+                for (ConsumerRecord<byte[], byte[]> record = scan.next(); record != null; record = scan.next()) {
+                    Alert alert = AvroRecords.decode(record.value(), Alert.class);
+                    latest.merge(alert.getId(), alert, (a, b) -> a.getRevision() >= b.getRevision() ? a : b);
+                }
+            }
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    private static String encodeCursor(Alert last) {
+        String text = "alerts@" + last.getFirstEventTime().toEpochMilli() + "|" + last.getId();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An alert standing for the position of the cursor: only its order fields are set. */
+    private static Alert decodeCursor(String cursor) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (!text.startsWith("alerts@")) {
+                throw new IllegalArgumentException("not an alerts cursor");
+            }
+            String[] parts = text.substring("alerts@".length()).split("\\|", 2);
+            Alert position = new Alert();
+            position.setFirstEventTime(Instant.ofEpochMilli(Long.parseLong(parts[0])));
+            position.setId(parts[1]);
+            return position;
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new UserError("--cursor " + cursor + " is not a cursor 'observe alerts' printed", e);
+        }
+    }
+}

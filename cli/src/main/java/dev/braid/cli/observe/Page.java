@@ -1,0 +1,166 @@
+package dev.braid.cli.observe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One observation, held under a byte budget so that it fits an LLM's context: header lines,
+ * records while they fit and the limit allows, and a footer that says what was left out and the
+ * exact command that shows the rest. Human text by default, one JSON document with {@code --json}.
+ */
+final class Page {
+
+    /** The most any observation prints (the brief's 25 KB per observation handed to an LLM). */
+    static final int MAX_BYTES = 25_000;
+    /** Kept free for the footer, whose cursor and command line are not known in advance. */
+    private static final int FOOTER_RESERVE = 1_500;
+    private static final int CUT_FIELD_CHARS = 300;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final boolean json;
+    private final int budget;
+    private final List<String> lines = new ArrayList<>();
+    private final ObjectNode document = JSON.createObjectNode();
+    private final ArrayNode records;
+    private int used;
+    private int shown;
+    private boolean full;
+
+    Page(boolean json, int maxBytes) {
+        this.json = json;
+        this.budget = Math.min(maxBytes, MAX_BYTES) - FOOTER_RESERVE;
+        this.records = JSON.createArrayNode();
+    }
+
+    /** Text shown before the records (human output only). */
+    void headerLine(String line) {
+        if (!json) {
+            lines.add(line);
+            used += bytes(line) + 1;
+        }
+    }
+
+    /** A field of the JSON document (JSON output only). */
+    void headerField(String name, JsonNode value) {
+        if (json) {
+            document.set(name, value);
+            used += bytes(name) + bytes(value.toString()) + 4;
+        }
+    }
+
+    /**
+     * Adds a record when it fits. The first record of a page always fits, cut if it must be, so a
+     * page never comes back empty while records remain.
+     */
+    boolean add(String text, ObjectNode node) {
+        if (full) {
+            return false;
+        }
+        int size = json ? bytes(node.toString()) + 1 : bytes(text) + 1;
+        if (used + size > budget) {
+            if (shown > 0) {
+                full = true;
+                return false;
+            }
+            if (json) {
+                cutLongFields(node);
+                size = bytes(node.toString()) + 1;
+            } else {
+                text = cut(text, budget - used - 40);
+                size = bytes(text) + 1;
+            }
+        }
+        if (json) {
+            records.add(node);
+        } else {
+            lines.add(text);
+        }
+        used += size;
+        shown++;
+        return true;
+    }
+
+    boolean isFull() {
+        return full;
+    }
+
+    int shown() {
+        return shown;
+    }
+
+    /**
+     * The page with its footer. {@code next} is the command that continues after the last record
+     * shown, or null when nothing is left.
+     */
+    String render(String noun, String stopReason, String nextCursor, String next) {
+        if (json) {
+            document.set("records", records);
+            document.put("shown", shown);
+            document.put("more", next != null);
+            if (next != null) {
+                document.put("stopped", stopReason);
+                document.put("next_cursor", nextCursor);
+                document.put("next", next);
+            }
+            return write(document);
+        }
+        StringBuilder page = new StringBuilder();
+        lines.forEach(line -> page.append(line).append('\n'));
+        page.append("-- ").append(shown).append(' ').append(noun).append(" shown");
+        if (next == null) {
+            page.append("; no more.");
+        } else {
+            page.append("; more follow (").append(stopReason).append(").\n-- next page: ").append(next);
+        }
+        return page.append('\n').toString();
+    }
+
+    private static void cutLongFields(ObjectNode node) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode value = field.getValue();
+            if (value.isTextual() && value.asText().length() > CUT_FIELD_CHARS) {
+                node.put(field.getKey(), cut(value.asText(), CUT_FIELD_CHARS));
+            } else if (value.isObject()) {
+                cutLongFields((ObjectNode) value);
+            } else if (value.isArray() && value.size() > 20) {
+                ArrayNode kept = JSON.createArrayNode();
+                for (int i = 0; i < 20; i++) {
+                    kept.add(value.get(i));
+                }
+                kept.add("… " + (value.size() - 20) + " more items cut to fit the page");
+                node.set(field.getKey(), kept);
+            }
+        }
+    }
+
+    static String cut(String text, int maxChars) {
+        if (text.length() <= maxChars) {
+            return text;
+        }
+        int keep = Math.max(0, maxChars);
+        return text.substring(0, keep) + "… [" + (text.length() - keep) + " chars cut]";
+    }
+
+    private static int bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static String write(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+}

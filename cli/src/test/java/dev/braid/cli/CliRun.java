@@ -1,0 +1,60 @@
+package dev.braid.cli;
+
+import dev.braid.connectors.Topics;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs {@code braid} commands in this JVM, as the script would, and keeps what they printed. */
+public record CliRun(int exitCode, String out, String err) {
+
+    public static CliRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Braid.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exitCode = cli.execute(args);
+        return new CliRun(exitCode, out.toString(), err.toString());
+    }
+
+    public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    public static String value(ConsumerRecord<byte[], byte[]> record) {
+        return new String(record.value(), StandardCharsets.UTF_8);
+    }
+
+    public static String key(ConsumerRecord<byte[], byte[]> record) {
+        return new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    /** The flags that point a command at the broker and topics of a test configuration. */
+    public static List<String> kafkaFlags(Configuration config) {
+        List<String> flags = new ArrayList<>(List.of("--bootstrap-servers", config.toMap().get("braid.kafka.bootstrap-servers")));
+        for (ConfigOption<String> option : Topics.options()) {
+            flags.add("--topic");
+            flags.add(option.key().substring("braid.topics.".length()) + "=" + config.get(option));
+        }
+        return flags;
+    }
+
+    /** {@code command} followed by the Kafka flags of {@code config}, then {@code more}. */
+    public static CliRun on(Configuration config, List<String> command, String... more) {
+        List<String> args = new ArrayList<>(command);
+        args.addAll(kafkaFlags(config));
+        args.addAll(List.of(more));
+        return of(args.toArray(String[]::new));
+    }
+}

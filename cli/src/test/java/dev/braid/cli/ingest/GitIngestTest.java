@@ -1,0 +1,194 @@
+package dev.braid.cli.ingest;
+
+import dev.braid.cli.CliRun;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.normalize.parse.ParseInput;
+import dev.braid.normalize.parse.git.GitHookParser;
+import dev.braid.schema.Commit;
+import dev.braid.schema.FileChange;
+import dev.braid.schema.NormalizedEvent;
+import dev.braid.testing.KafkaBrokerExtension;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GitIngestTest {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Path repo;
+    private Path braidHome;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        repo = TestRepos.init(dir.resolve("demo-service"));
+        // A stand-in for ./braid that notes what the hook ran it with.
+        braidHome = Files.createDirectories(dir.resolve("braid-home"));
+        Path script = Files.writeString(braidHome.resolve("braid"), "#!/bin/sh\n"
+                + "cd \"$(dirname \"$0\")\" && printf '%s\\n' \"$@\" > args.tmp && mv args.tmp args\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        System.setProperty("braid.home", braidHome.toString());
+    }
+
+    @AfterEach
+    void clearBraidHome() {
+        System.clearProperty("braid.home");
+    }
+
+    @Test
+    void commitShipsTheRecordOfTheHookContract() throws Exception {
+        String root = TestRepos.commit(repo, "Initial commit", "README.md", "# demo\n", "docs/notes.txt", "notes\n",
+                "docs/file with spaces & \"quotes\".txt", "odd\n", "src/app.py", "print(1)\n");
+        TestRepos.git(repo, "checkout", "-q", "-b", "feature/login");
+        TestRepos.git(repo, "mv", "docs/notes.txt", "docs/NOTES.md");
+        TestRepos.git(repo, "rm", "-q", "docs/file with spaces & \"quotes\".txt");
+        String message = "Add \"login\" flow (BR-42)\n\n\t- a tab, a backslash \\ and unicode: café ✓\n\n"
+                + "Co-authored-by: Carol <carol@example.com>";
+        String head = TestRepos.commit(repo, message, "src/app.py", "print(2)\n", "src/login.py", "login()\n");
+        String topic = TestTopics.create(KAFKA, "raw.git");
+
+        CliRun run = CliRun.of("ingest", "--commit", "HEAD", "--repo-dir", repo.toString(), "--repo", "demo-service",
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "raw.git=" + topic);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEqualTo("braid: shipped 1 record to " + topic + "\n");
+        List<ConsumerRecord<byte[], byte[]>> records = KAFKA.client().readUncommitted(topic);
+        assertThat(records).hasSize(1);
+        ConsumerRecord<byte[], byte[]> record = records.get(0);
+        assertThat(CliRun.key(record)).isEqualTo("demo-service");
+        assertThat(CliRun.header(record, BraidHeaders.ID)).isEqualTo(head);
+        assertThat(CliRun.header(record, "braid.commit")).isEqualTo(head);
+        assertThat(CliRun.header(record, "braid.repo")).isEqualTo("demo-service");
+
+        JsonNode commit = JSON.readTree(record.value());
+        assertThat(commit.get("type").asText()).isEqualTo("git.commit");
+        assertThat(commit.get("repo").asText()).isEqualTo("demo-service");
+        assertThat(commit.get("branch").asText()).isEqualTo(CliRun.header(record, "braid.branch"));
+        assertThat(commit.get("sha").asText()).isEqualTo(head);
+        assertThat(commit.get("parents")).extracting(JsonNode::asText).containsExactly(root);
+        assertThat(commit.get("author").get("name").asText()).isEqualTo("Alice Example");
+        assertThat(commit.get("committer").get("email").asText()).isEqualTo("alice@example.com");
+        assertThat(OffsetDateTime.parse(commit.get("time").asText())).isNotNull();
+        assertThat(commit.get("message").asText()).isEqualTo(message);
+        assertThat(commit.get("files")).extracting(file -> file.get("status").asText() + " " + file.get("path").asText())
+                .containsExactlyInAnyOrder("R docs/NOTES.md", "D docs/file with spaces & \"quotes\".txt",
+                        "M src/app.py", "A src/login.py");
+
+        NormalizedEvent.Builder parsed = parse(record);
+        Commit payload = (Commit) parsed.getPayload();
+        assertThat(payload.getSha()).isEqualTo(head);
+        assertThat(payload.getParents()).containsExactly(root);
+        assertThat(payload.getFiles()).extracting(FileChange::getPath).hasSize(4).contains("src/login.py");
+        assertThat(parsed.getMessage()).isEqualTo("Add \"login\" flow (BR-42)");
+    }
+
+    @Test
+    void aRootCommitHasNoParentsAndAddsEveryFile() throws Exception {
+        String root = TestRepos.commit(repo, "Initial commit", "README.md", "# demo\n", "src/app.py", "print(1)\n");
+        String topic = TestTopics.create(KAFKA, "raw.git");
+
+        CliRun run = CliRun.of("ingest", "--commit", "HEAD", "--repo-dir", repo.toString(),
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "raw.git=" + topic);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        ConsumerRecord<byte[], byte[]> record = KAFKA.client().readUncommitted(topic).get(0);
+        JsonNode commit = JSON.readTree(record.value());
+        assertThat(commit.get("sha").asText()).isEqualTo(root);
+        assertThat(commit.get("parents")).isEmpty();
+        assertThat(commit.get("message").asText()).isEqualTo("Initial commit");
+        assertThat(commit.get("files")).extracting(file -> file.get("status").asText() + " " + file.get("path").asText())
+                .containsExactly("A README.md", "A src/app.py");
+        assertThat(((Commit) parse(record).getPayload()).getParents()).isEmpty();
+    }
+
+    @Test
+    void theHookRunsBraidInTheBackgroundOnEachCommit() throws Exception {
+        CliRun run = CliRun.of("ingest", "--git-hook", "--repo-dir", repo.toString(),
+                "--bootstrap-servers", "kafka-1:9092", "-X", "security.protocol=SASL_SSL",
+                "--topic", "raw.git=team.raw.git", "--tenant", "acme");
+
+        Path hook = repo.resolve(".git/hooks/post-commit");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err())
+                .isEqualTo("braid: installed " + hook + ": each new commit goes to team.raw.git on kafka-1:9092\n");
+        assertThat(Files.isExecutable(hook)).isTrue();
+        assertThat(Files.readString(hook)).startsWith("#!/bin/sh\n").contains(GitHook.MARKER)
+                .contains(" </dev/null >/dev/null 2>&1 &\n").endsWith("exit 0\n");
+
+        TestRepos.commit(repo, "Initial commit", "README.md", "# demo\n");
+
+        assertThat(awaitHookArguments()).containsExactly("ingest", "--commit", "HEAD",
+                "--bootstrap-servers", "kafka-1:9092", "--kafka-property", "security.protocol=SASL_SSL",
+                "--topic", "raw.git=team.raw.git", "--tenant", "acme");
+    }
+
+    @Test
+    void aHookThatIsNotBraidsIsReplacedOnlyWithForce() throws Exception {
+        Path hook = Files.createDirectories(repo.resolve(".git/hooks")).resolve("post-commit");
+        Files.writeString(hook, "#!/bin/sh\necho mine\n");
+
+        CliRun refused = CliRun.of("ingest", "--git-hook", "--repo-dir", repo.toString());
+
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("braid: " + hook + " exists and is not Braid's").contains("--force")
+                .hasLineCount(1);
+        assertThat(Files.readString(hook)).isEqualTo("#!/bin/sh\necho mine\n");
+
+        assertThat(CliRun.of("ingest", "--git-hook", "--repo-dir", repo.toString(), "--force").exitCode()).isZero();
+        assertThat(Files.readString(hook)).contains(GitHook.MARKER);
+        assertThat(CliRun.of("ingest", "--git-hook", "--repo-dir", repo.toString()).exitCode())
+                .as("Braid's own hook is replaced without --force").isZero();
+    }
+
+    @Test
+    void outsideARepositoryHookAndCommitAreUserErrors() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+
+        CliRun hook = CliRun.of("ingest", "--git-hook", "--repo-dir", elsewhere.toString());
+        CliRun commit = CliRun.of("ingest", "--commit", "HEAD", "--repo-dir", elsewhere.toString());
+
+        assertThat(hook.exitCode()).isEqualTo(1);
+        assertThat(hook.err()).isEqualTo("braid: " + elsewhere + " is not in a git repository\n");
+        assertThat(commit.exitCode()).isEqualTo(1);
+        assertThat(commit.err()).startsWith("braid: git log failed in " + elsewhere + ": fatal: not a git repository")
+                .hasLineCount(1);
+    }
+
+    private List<String> awaitHookArguments() throws Exception {
+        Path args = braidHome.resolve("args");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!Files.exists(args) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(args).as("the hook ran braid").exists();
+        return new ArrayList<>(Files.readAllLines(args));
+    }
+
+    private static NormalizedEvent.Builder parse(ConsumerRecord<byte[], byte[]> record) throws Exception {
+        List<NormalizedEvent.Builder> drafts = new GitHookParser().parse(new ParseInput(CliRun.value(record), Map.of(), 0L));
+        assertThat(drafts).hasSize(1);
+        return drafts.get(0);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.braid.cli.ingest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+class StampsTest {
+
+    private static final Stamps NO_FLAGS = new Stamps(null, null, null, null, null);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void flagsComeBeforeTheEnvironment() throws Exception {
+        Stamps flags = new Stamps("acme", "checkout", "shop", "fix/login", "f00d");
+        Map<String, String> env = Map.of("BRAID_TENANT", "other", "BRAID_SERVICE", "other", "BRAID_REPO", "other",
+                "BRAID_BRANCH", "other", "BRAID_COMMIT", "other");
+
+        assertThat(Stamps.resolve(flags, env, notARepository(), "default")).isEqualTo(flags);
+    }
+
+    @Test
+    void braidVariablesComeBeforeThoseOfTheCiSystem() throws Exception {
+        Map<String, String> env = Map.of("BRAID_TENANT", "acme", "BRAID_SERVICE", "api", "BRAID_REPO", "shop",
+                "BRAID_BRANCH", "main", "BRAID_COMMIT", "abc1",
+                "GITHUB_REPOSITORY", "acme/shop", "GITHUB_REF_NAME", "42/merge", "GITHUB_SHA", "def2");
+
+        assertThat(Stamps.resolve(NO_FLAGS, env, notARepository(), "default"))
+                .isEqualTo(new Stamps("acme", "api", "shop", "main", "abc1"));
+    }
+
+    @Test
+    void githubActionsNamesThePullRequestsBranchOverTheMergeRef() throws Exception {
+        Map<String, String> push = Map.of("GITHUB_REPOSITORY", "acme/shop", "GITHUB_HEAD_REF", "",
+                "GITHUB_REF_NAME", "main", "GITHUB_SHA", "abc1");
+        Map<String, String> pullRequest = Map.of("GITHUB_REPOSITORY", "acme/shop", "GITHUB_HEAD_REF", "fix/login",
+                "GITHUB_REF_NAME", "42/merge", "GITHUB_SHA", "abc1");
+
+        assertThat(Stamps.resolve(NO_FLAGS, push, notARepository(), null))
+                .isEqualTo(new Stamps(null, null, "acme/shop", "main", "abc1"));
+        assertThat(Stamps.resolve(NO_FLAGS, pullRequest, notARepository(), null).branch()).isEqualTo("fix/login");
+    }
+
+    @Test
+    void gitlabAndBuildkiteVariablesAreRead() throws Exception {
+        Map<String, String> gitlab = Map.of("CI_PROJECT_PATH", "acme/shop", "CI_COMMIT_REF_NAME", "main",
+                "CI_COMMIT_SHA", "abc1");
+        Map<String, String> buildkite = Map.of("BUILDKITE_BRANCH", "main", "BUILDKITE_COMMIT", "abc1");
+
+        assertThat(Stamps.resolve(NO_FLAGS, gitlab, notARepository(), null))
+                .isEqualTo(new Stamps(null, null, "acme/shop", "main", "abc1"));
+        assertThat(Stamps.resolve(NO_FLAGS, buildkite, notARepository(), null))
+                .isEqualTo(new Stamps(null, null, null, "main", "abc1"));
+    }
+
+    @Test
+    void gitFillsWhatFlagsAndEnvironmentLeaveOpen() throws Exception {
+        Path repo = TestRepos.init(dir.resolve("shop"));
+        TestRepos.git(repo, "checkout", "-q", "-b", "trunk");
+        String sha = TestRepos.commit(repo, "first", "README.md", "# shop\n");
+        Files.createDirectories(repo.resolve("src/app"));
+
+        Stamps stamps = Stamps.resolve(NO_FLAGS, Map.of(), new Git(repo.resolve("src/app")), "app");
+
+        assertThat(stamps).isEqualTo(new Stamps(null, "app", "shop", "trunk", sha));
+    }
+
+    @Test
+    void aDetachedHeadHasNoBranch() throws Exception {
+        Path repo = TestRepos.init(dir.resolve("shop"));
+        String sha = TestRepos.commit(repo, "first", "README.md", "# shop\n");
+        TestRepos.git(repo, "checkout", "-q", "--detach");
+
+        Stamps stamps = Stamps.resolve(NO_FLAGS, Map.of(), new Git(repo), null);
+
+        assertThat(stamps.branch()).isNull();
+        assertThat(stamps.commit()).isEqualTo(sha);
+    }
+
+    @Test
+    void outsideARepositoryOnlyTheKnownStampsBecomeHeaders() throws Exception {
+        Stamps stamps = Stamps.resolve(new Stamps("acme", null, null, null, null), Map.of(), notARepository(), "api");
+
+        assertThat(stamps).isEqualTo(new Stamps("acme", "api", null, null, null));
+        assertThat(stamps.headers()).containsExactly(entry("braid.tenant", "acme"), entry("braid.service", "api"));
+    }
+
+    private Git notARepository() throws Exception {
+        return new Git(Files.createDirectories(dir.resolve("not-a-repository")));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.braid.cli.ingest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Real git repositories for the tests, with a local identity and no signing. */
+final class TestRepos {
+
+    private TestRepos() {}
+
+    static Path init(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        git(dir, "init", "-q", "-b", "main");
+        git(dir, "config", "user.name", "Alice Example");
+        git(dir, "config", "user.email", "alice@example.com");
+        git(dir, "config", "commit.gpgsign", "false");
+        return dir;
+    }
+
+    /** Writes the files (path, content, path, content, ...) and commits them all; returns the new sha. */
+    static String commit(Path repo, String message, String... pathsAndContents) throws IOException, InterruptedException {
+        for (int i = 0; i < pathsAndContents.length; i += 2) {
+            Path file = repo.resolve(pathsAndContents[i]);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, pathsAndContents[i + 1]);
+        }
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", message);
+        return git(repo, "rev-parse", "HEAD");
+    }
+
+    /** Runs git and returns its trimmed output; fails the test when git fails. */
+    static String git(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed in " + dir + ": " + output);
+        }
+        return output.trim();
+    }
+}
