@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -73,23 +74,31 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> options = options();
+        Path restoreFrom = fresh ? null : latestCheckpoint(stateDir.resolve("checkpoints")).orElse(null);
+        StreamExecutionEnvironment env = LocalJobs.environment(parallelism, stateDir, restoreFrom, LocalJobs.checkpointInterval(options));
+        LocalJobs.wire(env, jobs, options);
         List<TopicSpec> topics = LocalJobs.topics(options);
         if (createTopics) {
             createMissing(topics);
         }
         Brokers.requireTopics(kafka.clientProperties(), topics.stream().map(TopicSpec::name).toList());
-        Path restoreFrom = fresh ? null : latestCheckpoint(stateDir.resolve("checkpoints")).orElse(null);
-        StreamExecutionEnvironment env = LocalJobs.environment(parallelism, stateDir, restoreFrom, LocalJobs.checkpointInterval(options));
-        LocalJobs.wire(env, jobs, options);
 
         JobClient job = env.executeAsync("braid " + jobs);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Running %s against %s%s; state in %s. Ctrl-C stops.%n", jobs, kafka.bootstrapServers(),
                 restoreFrom == null ? "" : ", resumed from " + restoreFrom, stateDir);
         out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> cancel(job)));
-        job.getJobExecutionResult().get();
-        return 0;
+        Thread onCtrlC = new Thread(() -> cancel(job));
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            job.getJobExecutionResult().get();
+            return 0;
+        } catch (InterruptedException e) {
+            cancel(job);
+            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     private Map<String, String> options() {
@@ -111,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
         }
         try (Admin admin = Admin.create(Brokers.adminProperties(kafka.clientProperties()))) {
             admin.createTopics(missing).all().get(Brokers.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new UserError("could not create topics " + missing.stream().map(NewTopic::name).toList() + ": "
                     + Failures.oneLine(e), e);
         }
@@ -137,11 +146,14 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** Cancels the job; its last retained checkpoint is what the next run resumes from. */
     private static void cancel(JobClient job) {
         try {
             job.cancel().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // The JVM is exiting; the last retained checkpoint is what the next run resumes from.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            System.err.println("braid: could not cancel the job cleanly: " + Failures.oneLine(e));
         }
     }
 }

@@ -68,22 +68,16 @@ final class AlertsCommand implements Callable<Integer> {
                         && (after == null || ORDER.compare(alert, after) > 0))
                 .sorted(ORDER)
                 .toList();
-        String stopReason = null;
         Alert last = null;
         for (Alert alert : alerts) {
-            if (page.shown() == paging.limit) {
-                stopReason = "--limit " + paging.limit + " reached";
-            } else if (!page.add(Render.alert(alert), AvroJson.of(alert))) {
-                stopReason = "the " + Page.MAX_BYTES / 1000 + " KB page budget is used";
-            }
-            if (stopReason != null) {
+            if (!page.add(Render.alert(alert), AvroJson.of(alert))) {
                 break;
             }
             last = alert;
         }
-        String next = stopReason == null ? null : encodeCursor(last);
+        String next = page.stopReason() == null ? null : encodeCursor(last);
         PrintWriter out = paging.command.commandLine().getOut();
-        out.print(page.render("alerts", stopReason, next,
+        out.print(page.render("alerts", next,
                 next == null ? null : paging.nextCommand(next, "--since", from == null ? "all" : from.toString())));
         out.flush();
         return 0;

@@ -27,17 +27,21 @@ final class Page {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean json;
+    private final int limit;
+    private final int maxBytes;
     private final int budget;
     private final List<String> lines = new ArrayList<>();
     private final ObjectNode document = JSON.createObjectNode();
     private final ArrayNode records;
     private int used;
     private int shown;
-    private boolean full;
+    private String stopReason;
 
-    Page(boolean json, int maxBytes) {
+    Page(boolean json, int limit, int maxBytes) {
         this.json = json;
-        this.budget = Math.min(maxBytes, MAX_BYTES) - FOOTER_RESERVE;
+        this.limit = limit;
+        this.maxBytes = Math.min(maxBytes, MAX_BYTES);
+        this.budget = this.maxBytes - FOOTER_RESERVE;
         this.records = JSON.createArrayNode();
     }
 
@@ -58,17 +62,22 @@ final class Page {
     }
 
     /**
-     * Adds a record when it fits. The first record of a page always fits, cut if it must be, so a
-     * page never comes back empty while records remain.
+     * Adds a record while the limit allows and it fits; false once the page is full, which
+     * {@link #stopReason()} explains. The first record of a page always fits, cut if it must be, so
+     * a page never comes back empty while records remain.
      */
     boolean add(String text, ObjectNode node) {
-        if (full) {
+        if (stopReason != null) {
+            return false;
+        }
+        if (shown == limit) {
+            stopReason = "--limit " + limit + " reached";
             return false;
         }
         int size = json ? bytes(node.toString()) + 1 : bytes(text) + 1;
         if (used + size > budget) {
             if (shown > 0) {
-                full = true;
+                stopReason = "the " + maxBytes + "-byte page budget is used";
                 return false;
             }
             if (json) {
@@ -89,19 +98,16 @@ final class Page {
         return true;
     }
 
-    boolean isFull() {
-        return full;
-    }
-
-    int shown() {
-        return shown;
+    /** Why the page is full, or null while records still fit. */
+    String stopReason() {
+        return stopReason;
     }
 
     /**
      * The page with its footer. {@code next} is the command that continues after the last record
      * shown, or null when nothing is left.
      */
-    String render(String noun, String stopReason, String nextCursor, String next) {
+    String render(String noun, String nextCursor, String next) {
         if (json) {
             document.set("records", records);
             document.put("shown", shown);

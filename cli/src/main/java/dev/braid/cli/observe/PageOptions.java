@@ -34,7 +34,7 @@ final class PageOptions {
         if (maxBytes < 1000 || maxBytes > Page.MAX_BYTES) {
             throw new ParameterException(command.commandLine(), "--max-bytes " + maxBytes + " must be from 1000 to " + Page.MAX_BYTES);
         }
-        return new Page(json, maxBytes);
+        return new Page(json, limit, maxBytes);
     }
 
     /**

@@ -54,7 +54,6 @@ final class TimelineCommand implements Callable<Integer> {
         Instant from = Since.parse(since, Instant.now());
         String topic = kafka.topics().events();
         Cursor cursor = paging.cursor == null ? null : Cursor.decode(paging.cursor, topic);
-        String stopReason = null;
         Cursor next = null;
         try (TopicScan scan = TopicScan.open(kafka.clientProperties(), topic, cursor, cursor == null ? from : null, null)) {
             for (ConsumerRecord<byte[], byte[]> record = scan.next(); record != null; record = scan.next()) {
@@ -62,19 +61,14 @@ final class TimelineCommand implements Callable<Integer> {
                 if (!matches(event, from)) {
                     continue;
                 }
-                if (page.shown() == paging.limit) {
-                    stopReason = "--limit " + paging.limit + " reached";
-                } else if (!page.add(Render.event(event), AvroJson.of(event))) {
-                    stopReason = "the " + Page.MAX_BYTES / 1000 + " KB page budget is used";
-                }
-                if (stopReason != null) {
+                if (!page.add(Render.event(event), AvroJson.of(event))) {
                     next = cursorBefore(scan, record);
                     break;
                 }
             }
         }
         PrintWriter out = paging.command.commandLine().getOut();
-        out.print(page.render("events", stopReason, next == null ? null : next.encode(),
+        out.print(page.render("events", next == null ? null : next.encode(),
                 next == null ? null : paging.nextCommand(next.encode(), "--since", from == null ? "all" : from.toString())));
         out.flush();
         return 0;

@@ -53,21 +53,15 @@ final class TraceCommand implements Callable<Integer> {
         CorrelatedTrace trace = newestVersion(from);
         List<Entry> entries = trace != null ? closedTrace(trace, page, firstEvent) : openTrace(from, page, firstEvent);
         int shown = 0;
-        String stopReason = null;
         for (Entry entry : entries.subList(Math.min(firstEvent, entries.size()), entries.size())) {
-            if (page.shown() == paging.limit) {
-                stopReason = "--limit " + paging.limit + " reached";
-            } else if (!page.add(entry.text(), entry.json())) {
-                stopReason = "the " + Page.MAX_BYTES / 1000 + " KB page budget is used";
-            }
-            if (stopReason != null) {
+            if (!page.add(entry.text(), entry.json())) {
                 break;
             }
             shown++;
         }
-        String next = stopReason == null ? null : new Cursor(cursorName(), Map.of(0, (long) firstEvent + shown)).encode();
+        String next = page.stopReason() == null ? null : new Cursor(cursorName(), Map.of(0, (long) firstEvent + shown)).encode();
         PrintWriter out = paging.command.commandLine().getOut();
-        out.print(page.render("events", stopReason, next, next == null ? null : paging.nextCommand(next)));
+        out.print(page.render("events", next, next == null ? null : paging.nextCommand(next)));
         out.flush();
         return 0;
     }
