@@ -1,6 +1,7 @@
 package dev.braid.cli;
 
 import dev.braid.cli.LocalJobs.Job;
+import dev.braid.connectors.RetainedCheckpoints;
 import dev.braid.connectors.TopicSpec;
 
 import org.apache.flink.core.execution.JobClient;
@@ -13,13 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +27,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * {@code braid run}: the jobs on a local Flink against an external Kafka, until Ctrl-C. State and
@@ -74,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> options = options();
-        Path restoreFrom = fresh ? null : latestCheckpoint(stateDir.resolve("checkpoints")).orElse(null);
+        Path restoreFrom = fresh ? null : RetainedCheckpoints.newest(stateDir.resolve("checkpoints")).orElse(null);
         StreamExecutionEnvironment env = LocalJobs.environment(parallelism, stateDir, restoreFrom, LocalJobs.checkpointInterval(options));
         LocalJobs.wire(env, jobs, options);
         List<TopicSpec> topics = LocalJobs.topics(options);
@@ -123,26 +119,6 @@ final class RunCommand implements Callable<Integer> {
         } catch (ExecutionException | TimeoutException e) {
             throw new UserError("could not create topics " + missing.stream().map(NewTopic::name).toList() + ": "
                     + Failures.oneLine(e), e);
-        }
-    }
-
-    /** The newest completed checkpoint (one with its {@code _metadata}) of any earlier run. */
-    static Optional<Path> latestCheckpoint(Path checkpoints) {
-        if (!Files.isDirectory(checkpoints)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.find(checkpoints, 3, (path, attributes) -> path.endsWith("_metadata"))) {
-            return files.max(Comparator.comparing(RunCommand::modified)).map(Path::getParent);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long modified(Path path) {
-        try {
-            return Files.getLastModifiedTime(path).toMillis();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
