@@ -2,6 +2,8 @@ package dev.braid.cli;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +53,20 @@ public final class Brokers {
     static UserError unreachable(Properties client, Exception cause) {
         return new UserError("cannot reach Kafka at " + client.getProperty("bootstrap.servers") + " within "
                 + TIMEOUT.toSeconds() + " s: check --bootstrap-servers and the -X security properties", cause);
+    }
+
+    /**
+     * A consumer of what the jobs committed, byte for byte. No group and nothing to commit: reading
+     * never moves anyone's offsets.
+     */
+    public static Properties committedReader(Properties client) {
+        Properties consumer = new Properties();
+        consumer.putAll(client);
+        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return consumer;
     }
 
     static Properties adminProperties(Properties client) {

@@ -7,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.errors.WakeupException;
 
 import java.io.PrintWriter;
@@ -41,7 +40,9 @@ final class Progress implements AutoCloseable {
     private long lastEvents;
 
     private Progress(String bootstrapServers, Topics topics, PrintWriter out) {
-        this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers));
+        Properties client = new Properties();
+        client.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this.consumer = new KafkaConsumer<>(Brokers.committedReader(client));
         this.topics = topics;
         this.out = out;
         this.thread = new Thread(this::count, "braid-progress");
@@ -133,15 +134,5 @@ final class Progress implements AutoCloseable {
             names.add(topics.alerts(family));
         }
         return names;
-    }
-
-    private static Properties consumerProperties(String bootstrapServers) {
-        Properties consumer = new Properties();
-        consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        return consumer;
     }
 }

@@ -86,7 +86,7 @@ final class AlertsCommand implements Callable<Integer> {
     private List<Alert> latestRevisions(Instant from) {
         Map<String, Alert> latest = new HashMap<>();
         for (AlertFamily family : families.isEmpty() ? EnumSet.allOf(AlertFamily.class) : families) {
-            try (TopicScan scan = TopicScan.open(kafka.clientProperties(), kafka.topics().alerts(family), null, from, null)) {
+            try (TopicScan scan = TopicScan.open(kafka.clientProperties(), kafka.topics().alerts(family), null, from)) {
                 for (ConsumerRecord<byte[], byte[]> record = scan.next(); record != null; record = scan.next()) {
                     Alert alert = AvroRecords.decode(record.value(), Alert.class);
                     latest.merge(alert.getId(), alert, (a, b) -> a.getRevision() >= b.getRevision() ? a : b);

@@ -14,9 +14,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code braid observe timeline}: normalized events in event-time order, filtered and paged. */
@@ -55,14 +53,14 @@ final class TimelineCommand implements Callable<Integer> {
         String topic = kafka.topics().events();
         Cursor cursor = paging.cursor == null ? null : Cursor.decode(paging.cursor, topic);
         Cursor next = null;
-        try (TopicScan scan = TopicScan.open(kafka.clientProperties(), topic, cursor, cursor == null ? from : null, null)) {
+        try (TopicScan scan = TopicScan.open(kafka.clientProperties(), topic, cursor, cursor == null ? from : null)) {
             for (ConsumerRecord<byte[], byte[]> record = scan.next(); record != null; record = scan.next()) {
                 NormalizedEvent event = AvroRecords.decode(record.value(), NormalizedEvent.class);
                 if (!matches(event, from)) {
                     continue;
                 }
                 if (!page.add(Render.event(event), AvroJson.of(event))) {
-                    next = cursorBefore(scan, record);
+                    next = scan.positionBefore(record);
                     break;
                 }
             }
@@ -80,13 +78,5 @@ final class TimelineCommand implements Callable<Integer> {
                 && (from == null || !event.getEventTime().isBefore(from))
                 && (traceId == null || traceId.equals(event.getTraceId()))
                 && (service == null || service.equals(event.getKeys().getService()));
-    }
-
-    /** The scan's position with {@code record}, which did not make the page, put back. */
-    private static Cursor cursorBefore(TopicScan scan, ConsumerRecord<byte[], byte[]> record) {
-        Cursor after = scan.position();
-        Map<Integer, Long> offsets = new TreeMap<>(after.offsets());
-        offsets.put(record.partition(), record.offset());
-        return new Cursor(after.topic(), offsets);
     }
 }

@@ -10,17 +10,20 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads the committed records of a topic, from a cursor or a time, up to the end the topic had
@@ -49,14 +52,25 @@ final class TopicScan implements AutoCloseable {
     }
 
     /**
-     * Opens a scan of {@code partitions} (all when null), starting at the cursor, else at the first
-     * record stamped at or after {@code since}, else at the beginning.
+     * Opens a scan of every partition, starting at the cursor, else at the first record stamped at
+     * or after {@code since}, else at the beginning.
      */
-    static TopicScan open(Properties client, String topic, Cursor cursor, Instant since, List<Integer> partitions) {
+    static TopicScan open(Properties client, String topic, Cursor cursor, Instant since) {
+        return open(client, topic, cursor, since, partitions -> partitions);
+    }
+
+    /** Opens a scan of the one partition Kafka's default partitioner (murmur2) put {@code key} in. */
+    static TopicScan openPartitionOf(Properties client, String topic, String key, Instant since) {
+        int hash = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8)));
+        return open(client, topic, null, since, partitions -> List.of(partitions.get(hash % partitions.size())));
+    }
+
+    private static TopicScan open(Properties client, String topic, Cursor cursor, Instant since,
+            UnaryOperator<List<TopicPartition>> select) {
         Brokers.requireTopics(client, List.of(topic));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(client));
         try {
-            List<TopicPartition> assigned = partitionsOf(consumer, topic, partitions);
+            List<TopicPartition> assigned = select.apply(partitionsOf(consumer, topic));
             consumer.assign(assigned);
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(assigned));
             seek(consumer, assigned, cursor, since, ends);
@@ -64,14 +78,6 @@ final class TopicScan implements AutoCloseable {
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
-        }
-    }
-
-    /** The number of partitions of a topic, for finding the partition a key was written to. */
-    static int partitionCount(Properties client, String topic) {
-        Brokers.requireTopics(client, List.of(topic));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(client))) {
-            return consumer.partitionsFor(topic).size();
         }
     }
 
@@ -96,6 +102,13 @@ final class TopicScan implements AutoCloseable {
         Map<Integer, Long> offsets = new TreeMap<>();
         buffers.forEach((partition, buffer) -> offsets.put(partition.partition(),
                 buffer.isEmpty() ? Math.min(consumer.position(partition), ends.get(partition)) : buffer.peekFirst().offset()));
+        return new Cursor(topic, offsets);
+    }
+
+    /** A cursor at {@code record}, which {@link #next()} returned but the caller did not use. */
+    Cursor positionBefore(ConsumerRecord<byte[], byte[]> record) {
+        Map<Integer, Long> offsets = new TreeMap<>(position().offsets());
+        offsets.put(record.partition(), record.offset());
         return new Cursor(topic, offsets);
     }
 
@@ -141,13 +154,13 @@ final class TopicScan implements AutoCloseable {
         consumer.resume(open);
     }
 
-    private static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic, List<Integer> only) {
+    /** The topic's partitions in partition order. */
+    private static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic)) {
-            if (only == null || only.contains(info.partition())) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
+            partitions.add(new TopicPartition(topic, info.partition()));
         }
+        partitions.sort(Comparator.comparingInt(TopicPartition::partition));
         return partitions;
     }
 
@@ -176,13 +189,7 @@ final class TopicScan implements AutoCloseable {
     }
 
     private static Properties consumerProperties(Properties client) {
-        Properties consumer = new Properties();
-        consumer.putAll(client);
-        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        // Only what the jobs committed; no group, nothing to commit: observing never moves anyone's offsets.
-        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Properties consumer = Brokers.committedReader(client);
         consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
         return consumer;
     }

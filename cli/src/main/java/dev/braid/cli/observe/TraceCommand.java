@@ -9,7 +9,6 @@ import dev.braid.testing.AvroRecords;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,7 +98,7 @@ final class TraceCommand implements Callable<Integer> {
     private List<Entry> openTrace(Instant from, Page page, int firstEvent) {
         List<NormalizedEvent> events = new ArrayList<>();
         String key = "trace:" + traceId;
-        try (TopicScan scan = scanPartitionOf(kafka.topics().events(), key, from)) {
+        try (TopicScan scan = TopicScan.openPartitionOf(kafka.clientProperties(), kafka.topics().events(), key, from)) {
             for (ConsumerRecord<byte[], byte[]> record = scan.next(); record != null; record = scan.next()) {
                 if (record.key() != null && key.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                     events.add(AvroRecords.decode(record.value(), NormalizedEvent.class));
@@ -117,7 +116,7 @@ final class TraceCommand implements Callable<Integer> {
 
     private CorrelatedTrace newestVersion(Instant from) {
         CorrelatedTrace newest = null;
-        try (TopicScan scan = scanPartitionOf(kafka.topics().traces(), traceId, from)) {
+        try (TopicScan scan = TopicScan.openPartitionOf(kafka.clientProperties(), kafka.topics().traces(), traceId, from)) {
             for (ConsumerRecord<byte[], byte[]> record = scan.next(); record != null; record = scan.next()) {
                 if (record.key() != null && traceId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                     CorrelatedTrace trace = AvroRecords.decode(record.value(), CorrelatedTrace.class);
@@ -128,13 +127,6 @@ final class TraceCommand implements Callable<Integer> {
             }
         }
         return newest;
-    }
-
-    /** Only the partition the sinks' keyed records went to (Kafka's default murmur2 partitioning). */
-    private TopicScan scanPartitionOf(String topic, String key, Instant from) {
-        int partitions = TopicScan.partitionCount(kafka.clientProperties(), topic);
-        int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
-        return TopicScan.open(kafka.clientProperties(), topic, null, from, List.of(partition));
     }
 
     private String cursorName() {
