@@ -1,8 +1,11 @@
 package dev.braid.testing;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -111,6 +115,47 @@ public final class KafkaTestClient {
             }
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * Waits until the consumer group has committed the end of every partition of the topics. A Flink
+     * Kafka source commits its offsets when a checkpoint completes, and that checkpoint's barrier
+     * followed the records through every operator: by then the job has processed all of them.
+     */
+    public void awaitConsumed(String groupId, Collection<String> topics, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+             KafkaConsumer<byte[], byte[]> consumer = newConsumer("read_committed")) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                    partitions.add(new TopicPartition(topic, info.partition()));
+                }
+            }
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (!committedUpTo(admin, groupId, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("group " + groupId + " did not commit the ends " + end);
+                }
+                Thread.sleep(100);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not read the offsets of group " + groupId, e.getCause());
+        }
+    }
+
+    private static boolean committedUpTo(Admin admin, String groupId, Map<TopicPartition, Long> end)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            OffsetAndMetadata offset = committed.get(e.getKey());
+            long position = offset == null ? 0 : offset.offset();
+            if (position < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean reachedEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
