@@ -8,10 +8,12 @@ import dev.braid.schema.CorrelationKeys;
 import dev.braid.schema.Level;
 import dev.braid.schema.LlmCall;
 import dev.braid.schema.McpHealth;
+import dev.braid.schema.NetworkRequest;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.schema.TestResult;
 import dev.braid.schema.TestStatus;
+import dev.braid.schema.WebVital;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -146,6 +148,36 @@ public final class Events {
                 "workflow job " + name + " completed: " + conclusion)
                 .setKeys(CorrelationKeys.newBuilder().setJobId(job).setRepo(repo).build())
                 .setPayload(CiJob.newBuilder().setJobId(job).setJobName(name).setStatus("completed").setConclusion(conclusion).build())
+                .build();
+    }
+
+    /** A browser's CDP request (Network.requestWillBeSent): method and URL, no outcome yet. */
+    public static NormalizedEvent networkRequest(String id, long offsetMillis, String requestId, String method, String url) {
+        return event(id, offsetMillis, Source.BROWSER, "network.request", Level.INFO, method + " " + url)
+                .setPayload(NetworkRequest.newBuilder().setRequestId(requestId).setMethod(method).setUrl(url)
+                        .setRequestHeaders(new HashMap<>()).build())
+                .build();
+    }
+
+    /** The CDP response of a request (Network.responseReceived): status and time to headers, no method. */
+    public static NormalizedEvent networkResponse(String id, long offsetMillis, String requestId, String url, int status, double durationMs) {
+        return event(id, offsetMillis, Source.BROWSER, "network.response", status >= 500 ? Level.ERROR : Level.INFO, status + " " + url)
+                .setPayload(NetworkRequest.newBuilder().setRequestId(requestId).setUrl(url).setStatus(status)
+                        .setDurationMs(durationMs).setRequestHeaders(new HashMap<>()).build())
+                .build();
+    }
+
+    /** A web-vitals report of a page. */
+    public static NormalizedEvent webVital(String id, long offsetMillis, String page, String name, double value, String rating) {
+        return event(id, offsetMillis, Source.BROWSER, "web.vital", Level.INFO, name + " " + value)
+                .setPayload(WebVital.newBuilder().setName(name).setValue(value).setRating(rating).setPage(page).build())
+                .build();
+    }
+
+    /** An ERROR log line of a service with the given message. */
+    public static NormalizedEvent errorLog(String id, long offsetMillis, String service, String message) {
+        return event(id, offsetMillis, Source.BACKEND, "log", Level.ERROR, message)
+                .setKeys(CorrelationKeys.newBuilder().setService(service).build())
                 .build();
     }
 }

@@ -7,6 +7,7 @@ import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.FixRule;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.detect.rules.RuleType;
+import dev.braid.detect.rules.StateRule;
 import dev.braid.detect.rules.Rules;
 import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
@@ -38,6 +39,11 @@ import java.util.Map;
  *                           ├─ ... one branch per pattern of every enabled rule ...     ├─ keyBy(rule|key) ─ track alerts ─ one sink per family
  *                           ├─ test-regression: keyBy(repo|branch) ─ history ───────────┘
  *                           └─ error-to-success: keyBy(signature) ─ CEP pattern ─ fixes sink
+ *
+ * events ─┬─ test results ─ keyBy(repo|test) ─ keep TestStats ────────────┐
+ *         ├─ browser requests ─ keyBy(request) ─ pair ─ keyBy(endpoint) ─ keep EndpointStats ─┤ state only: read from
+ *         ├─ web vitals ─ keyBy(page) ─ keep PageVitals ───────────────────┤ savepoints by braid analyze
+ *         └─ errors ─ keyBy(service|signature) ─ keep ErrorStats ──────────┘
  * </pre>
  *
  * <p>Each rule's operators carry uids derived from the rule id and pattern name, so a threshold
@@ -103,6 +109,8 @@ public final class DetectPipeline {
                 alertRules.put(spec.rule(), spec);
             } else if (type instanceof FixRule rule) {
                 fixes.add(rule.detect(observed, spec));
+            } else if (type instanceof StateRule rule) {
+                rule.keep(events, spec);
             }
         }
 

@@ -31,7 +31,7 @@ class DetectConfigTest {
     void defaultsRunEveryBundledRule() {
         DetectConfig config = DetectConfig.from(config(Map.of()));
 
-        assertThat(config.rules()).extracting(RuleSpec::rule).containsExactlyElementsOf(Rules.ids()).hasSize(9);
+        assertThat(config.rules()).extracting(RuleSpec::rule).containsExactlyElementsOf(Rules.ids()).hasSize(10);
         assertThat(config.rules()).extracting(RuleSpec::file).allSatisfy(file -> assertThat(file).startsWith("cep-rules/"));
         assertThat(config.groupId()).isEqualTo("braid-detect");
         assertThat(config.outOfOrderness()).isEqualTo(Duration.ofSeconds(5));

@@ -9,9 +9,12 @@ import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
 import dev.braid.schema.AlertStatus;
 import dev.braid.schema.Fix;
+import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
+import dev.braid.schema.Source;
 import dev.braid.testing.AvroRecords;
 import dev.braid.testing.BoundedSources;
+import dev.braid.testing.Events;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
@@ -34,9 +37,9 @@ import java.util.function.Consumer;
  * Runs the detect job's production wiring (exactly-once Kafka sinks) over a bounded events topic on
  * the test broker and MiniCluster, and reads back what it committed.
  */
-final class DetectRun {
+public final class DetectRun {
 
-    static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
+    public static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
 
     private DetectRun() {}
 
@@ -62,7 +65,7 @@ final class DetectRun {
      * A fresh configuration: new topics and the given out-of-orderness. Idleness stays long, so that
      * a source reader that starts late cannot find the watermark already past its records.
      */
-    static Configuration config(KafkaBrokerExtension kafka, Duration outOfOrderness) {
+    public static Configuration config(KafkaBrokerExtension kafka, Duration outOfOrderness) {
         Configuration config = FreshTopics.on(kafka);
         config.set(DetectConfig.GROUP_ID, "detect-" + config.get(Topics.EVENTS));
         config.set(DetectConfig.OUT_OF_ORDERNESS, outOfOrderness);
@@ -99,7 +102,7 @@ final class DetectRun {
     }
 
     /** Events as the normalize job writes them: keyed by id, timestamped with their event time. */
-    static List<ProducerRecord<byte[], byte[]>> records(Topics topics, List<NormalizedEvent> events) {
+    public static List<ProducerRecord<byte[], byte[]>> records(Topics topics, List<NormalizedEvent> events) {
         return events.stream()
                 .map(event -> new ProducerRecord<>(topics.events(), null, event.getEventTime().toEpochMilli(),
                         event.getId().getBytes(StandardCharsets.UTF_8), AvroRecords.encode(event)))
@@ -111,5 +114,30 @@ final class DetectRun {
         List<NormalizedEvent> shuffled = new ArrayList<>(events);
         Collections.shuffle(shuffled, new Random(T0));
         return shuffled;
+    }
+
+    /**
+     * An unrelated event at {@code offsetMillis} in every partition of the events topic: each split's
+     * watermark then passes the scenario, without waiting for idleness.
+     */
+    public static List<ProducerRecord<byte[], byte[]>> ticks(DetectConfig config, long offsetMillis) {
+        int partitions = config.topics().all().stream()
+                .filter(spec -> spec.name().equals(config.topics().events())).findFirst().orElseThrow().partitions();
+        List<ProducerRecord<byte[], byte[]>> ticks = new ArrayList<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            NormalizedEvent tick = Events.event("tick-" + offsetMillis + "-" + partition, offsetMillis, Source.BACKEND, "log",
+                    Level.INFO, "time passes").build();
+            ticks.add(new ProducerRecord<>(config.topics().events(), partition, tick.getEventTime().toEpochMilli(),
+                    tick.getId().getBytes(StandardCharsets.UTF_8), AvroRecords.encode(tick)));
+        }
+        return ticks;
+    }
+
+    /** One record key, so one partition: the events arrive in the order given. */
+    public static List<ProducerRecord<byte[], byte[]>> inOnePartition(DetectConfig config, List<NormalizedEvent> events) {
+        return events.stream()
+                .map(event -> new ProducerRecord<>(config.topics().events(), null, event.getEventTime().toEpochMilli(),
+                        "scenario".getBytes(StandardCharsets.UTF_8), AvroRecords.encode(event)))
+                .toList();
     }
 }

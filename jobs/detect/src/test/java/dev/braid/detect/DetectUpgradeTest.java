@@ -9,11 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
 import dev.braid.schema.AlertStatus;
-import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
-import dev.braid.schema.Source;
 import dev.braid.testing.AvroRecords;
-import dev.braid.testing.Events;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.KafkaBrokerExtension;
 import dev.braid.testing.KafkaTestClient;
@@ -23,13 +20,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,8 +68,8 @@ class DetectUpgradeTest {
         interrupted(first, "j1", 5 * MIN);
         interrupted(first, "j2", 7 * MIN);
         first.add(mcpProbe("marker", 10 * MIN, "playwright", "down"));
-        kafka.send(inOnePartition(before, first));
-        kafka.send(ticks(before, 11 * MIN));
+        kafka.send(DetectRun.inOnePartition(before, first));
+        kafka.send(DetectRun.ticks(before, 11 * MIN));
         JobClient job = RestartableJobs.start(DetectRun.CHECKPOINT_INTERVAL, checkpoints, env -> DetectJob.wireKafka(env, before));
         // The marker's alert comes out once the watermark has passed every event before it.
         kafka.awaitCommitted(before.topics().alerts(AlertFamily.AGENT), 1, PATIENCE);
@@ -93,8 +88,8 @@ class DetectUpgradeTest {
         interrupted(second, "j3", 13 * MIN);
         interrupted(second, "j4", 15 * MIN);
         second.add(mcpProbe("marker-2", 20 * MIN, "github", "down"));
-        kafka.send(inOnePartition(after, second));
-        kafka.send(ticks(after, 21 * MIN));
+        kafka.send(DetectRun.inOnePartition(after, second));
+        kafka.send(DetectRun.ticks(after, 21 * MIN));
         JobClient restored = RestartableJobs.restartFrom(savepoint,
                 DetectRun.CHECKPOINT_INTERVAL, checkpoints, env -> DetectJob.wireKafka(env, after));
         kafka.awaitCommitted(after.topics().alerts(AlertFamily.AGENT), 3, PATIENCE);
@@ -126,30 +121,5 @@ class DetectUpgradeTest {
     private static void interrupted(List<NormalizedEvent> events, String instance, long warningAt) {
         events.add(runnerLaunched(instance + "-launch", warningAt - MIN, "i-" + instance, "J", "us-east-2"));
         events.add(spotWarning(instance + "-warning", warningAt, "i-" + instance, "us-east-2"));
-    }
-
-    /**
-     * An unrelated event at {@code offsetMillis} in every partition of the events topic: each split's
-     * watermark then passes the scenario, without waiting for idleness.
-     */
-    private static List<ProducerRecord<byte[], byte[]>> ticks(DetectConfig config, long offsetMillis) {
-        int partitions = config.topics().all().stream()
-                .filter(spec -> spec.name().equals(config.topics().events())).findFirst().orElseThrow().partitions();
-        List<ProducerRecord<byte[], byte[]>> ticks = new ArrayList<>();
-        for (int partition = 0; partition < partitions; partition++) {
-            NormalizedEvent tick = Events.event("tick-" + offsetMillis + "-" + partition, offsetMillis, Source.BACKEND, "log",
-                    Level.INFO, "time passes").build();
-            ticks.add(new ProducerRecord<>(config.topics().events(), partition, tick.getEventTime().toEpochMilli(),
-                    tick.getId().getBytes(StandardCharsets.UTF_8), AvroRecords.encode(tick)));
-        }
-        return ticks;
-    }
-
-    /** One record key, so one partition: the events arrive in the order given. */
-    private static List<ProducerRecord<byte[], byte[]>> inOnePartition(DetectConfig config, List<NormalizedEvent> events) {
-        return events.stream()
-                .map(event -> new ProducerRecord<>(config.topics().events(), null, event.getEventTime().toEpochMilli(),
-                        "scenario".getBytes(StandardCharsets.UTF_8), AvroRecords.encode(event)))
-                .toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.braid.detect.rules;
 
+import dev.braid.detect.baseline.BaselineRegression;
 import dev.braid.detect.rules.agent.AgentLoop;
 import dev.braid.detect.rules.agent.ErrorToSuccess;
 import dev.braid.detect.rules.agent.McpUnhealthy;
@@ -29,6 +30,7 @@ public final class Rules {
         register(ModelApiBreaker.RULE, new ModelApiBreaker());
         register(McpUnhealthy.RULE, new McpUnhealthy());
         register(ErrorToSuccess.RULE, new ErrorToSuccess());
+        register(BaselineRegression.RULE, new BaselineRegression());
     }
 
     private Rules() {}
