@@ -155,7 +155,7 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
                 .setEvidenceEventIds(newest(finding.getEvidenceEventIds(), List.of(), MAX_EVIDENCE))
                 .setRelatedTraceIds(newest(finding.getTraceIds(), List.of(), MAX_TRACES))
                 .setMessage(finding.getMessage())
-                .setSuggestedAction(action(rule, finding.getKey(), details))
+                .setSuggestedAction(rule.action(finding.getKey(), details))
                 .setDetails(details)
                 .build();
     }
@@ -174,7 +174,7 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
                 .setEvidenceEventIds(newest(evidence, List.of(), MAX_EVIDENCE))
                 .setRelatedTraceIds(newest(current.getRelatedTraceIds(), finding.getTraceIds(), MAX_TRACES))
                 .setMessage(finding.getMessage())
-                .setSuggestedAction(action(rule, finding.getKey(), details))
+                .setSuggestedAction(rule.action(finding.getKey(), details))
                 .setDetails(details)
                 .build();
     }
@@ -196,18 +196,5 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
 
     static AlertFamily family(RuleSpec rule) {
         return AlertFamily.valueOf(rule.family().toUpperCase(Locale.ROOT).replace('-', '_'));
-    }
-
-    /** The rule's action text with {key}, its parameters and the alert's details filled in. */
-    static String action(RuleSpec rule, String key, Map<String, String> details) {
-        String text = rule.action().replace("{key}", key);
-        for (Map.Entry<String, Long> param : rule.params().entrySet()) {
-            String value = rule.isDuration(param.getKey()) ? Findings.span(param.getValue()) : param.getValue().toString();
-            text = text.replace("{" + param.getKey() + "}", value);
-        }
-        for (Map.Entry<String, String> detail : details.entrySet()) {
-            text = text.replace("{" + detail.getKey() + "}", detail.getValue());
-        }
-        return text;
     }
 }

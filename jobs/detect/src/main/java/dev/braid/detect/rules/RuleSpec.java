@@ -48,6 +48,19 @@ public final class RuleSpec implements Serializable {
     /** Suggested action text; {@code {placeholders}} are filled from the alert's key and details. */
     public String action() { return action; }
 
+    /** The action text with {key}, the rule's parameters and the alert's details filled in. */
+    public String action(String key, Map<String, String> details) {
+        String text = action.replace("{key}", key);
+        for (Map.Entry<String, Long> param : params.entrySet()) {
+            String value = isDuration(param.getKey()) ? Findings.span(param.getValue()) : param.getValue().toString();
+            text = text.replace("{" + param.getKey() + "}", value);
+        }
+        for (Map.Entry<String, String> detail : details.entrySet()) {
+            text = text.replace("{" + detail.getKey() + "}", detail.getValue());
+        }
+        return text;
+    }
+
     public int count(String name) {
         return (int) (long) param(name, false);
     }
