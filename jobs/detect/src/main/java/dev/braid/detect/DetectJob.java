@@ -63,7 +63,7 @@ public final class DetectJob {
     }
 
     /** Alerts are keyed by rule and key, so that an alert's open, updates and resolution share a partition. */
-    private static String alertKey(Alert alert) {
+    public static String alertKey(Alert alert) {
         return alert.getRule() + '|' + alert.getKey();
     }
 }
