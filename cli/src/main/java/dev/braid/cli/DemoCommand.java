@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,9 @@ final class DemoCommand implements Callable<Integer> {
     /** Output settles once the last trace closed and the last alert passed the watermark. */
     private static final Duration QUIET = Duration.ofSeconds(10);
 
+    /** Where {@code braid baseline save} looks by default; a demo that ends needs no fixed port. */
+    private static final int FOLLOW_REST_PORT = 8081;
+
     @Spec
     CommandSpec spec;
 
@@ -59,6 +63,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--rest-port", paramLabel = "PORT",
+            description = "Port of Flink's REST API on localhost, for 'braid baseline save'; 0 picks a free one"
+                    + " (default: 8081 with --follow, else a free one).")
+    Integer restPort;
+
     @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
             description = "Give up waiting for the results after this long (default: ${DEFAULT-VALUE}).")
     String timeout;
@@ -69,6 +78,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--speed " + speed + " must be a positive number");
         }
         Duration giveUpAfter = Durations.parse("--timeout", timeout);
+        int port = LocalJobs.restPort("--rest-port", restPort != null ? restPort : follow ? FOLLOW_REST_PORT : 0);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Starting an in-JVM Kafka broker ...");
         out.flush();
@@ -77,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             kafka.createTopics(LocalJobs.topics(options));
             Topics topics = Topics.from(LocalJobs.configOf(Job.NORMALIZE, options));
             Path state = Files.createTempDirectory("braid-demo");
-            StreamExecutionEnvironment env = LocalJobs.environment(parallelism, state, null, LocalJobs.checkpointInterval(options));
+            StreamExecutionEnvironment env = LocalJobs.environment(parallelism, state, null, LocalJobs.checkpointInterval(options), port);
             LocalJobs.wire(env, EnumSet.allOf(Job.class), options);
             JobClient job = env.executeAsync("braid demo: normalize + correlate + detect");
             out.println("Running normalize, correlate and detect on a local Flink (RocksDB state, exactly-once checkpoints every 1 s)");
@@ -94,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             report(out, kafka.bootstrapServers());
             if (follow) {
-                followUntilInterrupted(out, kafka.bootstrapServers(), job);
+                followUntilInterrupted(out, kafka.bootstrapServers(), LocalJobs.restUrl(port), job);
             } else {
                 job.cancel().get();
             }
@@ -144,10 +154,11 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void followUntilInterrupted(PrintWriter out, String bootstrapServers, JobClient job) throws Exception {
-        out.printf("%nBraid keeps running on Kafka at %s. In another terminal:%n", bootstrapServers);
+    private static void followUntilInterrupted(PrintWriter out, String bootstrapServers, URI rest, JobClient job) throws Exception {
+        out.printf("%nBraid keeps running on Kafka at %s, Flink's REST API at %s. In another terminal:%n", bootstrapServers, rest);
         out.printf("  ./braid observe timeline --bootstrap-servers %s --since all%n", bootstrapServers);
         out.printf("  ./braid ingest --bootstrap-servers %s --tail app.log%n", bootstrapServers);
+        out.printf("  ./braid baseline save demo --flink %s%n", rest);
         out.println("Ctrl-C stops.");
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -13,9 +13,14 @@ import dev.braid.normalize.NormalizeJob;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +39,9 @@ final class LocalJobs {
     enum Job { NORMALIZE, CORRELATE, DETECT }
 
     private static final List<String> SHARED_PREFIXES = List.of("braid.kafka.", "braid.topics.");
+
+    /** The REST API listens on the loopback only: anyone who reaches it can cancel the jobs. */
+    private static final String REST_HOST = "localhost";
 
     private LocalJobs() {}
 
@@ -67,16 +75,45 @@ final class LocalJobs {
         }
     }
 
-    /** A local Flink with RocksDB state and retained checkpoints under {@code stateDir}. */
-    static StreamExecutionEnvironment environment(int parallelism, Path stateDir, Path restoreFrom, Duration checkpointInterval) {
+    /**
+     * A local Flink with RocksDB state and retained checkpoints under {@code stateDir}, starting
+     * from {@code restorePath} (a savepoint or checkpoint as Flink names it, or null for none) and
+     * serving its REST API on {@code localhost:restPort} (a port {@link #restPort} picked).
+     */
+    static StreamExecutionEnvironment environment(int parallelism, Path stateDir, String restorePath, Duration checkpointInterval,
+                                                  int restPort) {
         Configuration local = new Configuration();
         local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
-        if (restoreFrom != null) {
-            local.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom.toUri().toString());
+        if (restorePath != null) {
+            local.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
         }
+        // The local environment's MiniCluster binds its REST API to a random port unless told one.
+        local.set(RestOptions.BIND_ADDRESS, REST_HOST);
+        local.set(RestOptions.ADDRESS, REST_HOST);
+        local.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+        local.set(RestOptions.PORT, restPort);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, local);
         JobDefaults.apply(env, checkpointInterval);
         return env;
+    }
+
+    /**
+     * The port for the REST API: {@code requested} if it is free, any free one for 0. Flink's own
+     * choice for 0 could not be printed: the local environment keeps its MiniCluster to itself.
+     */
+    static int restPort(String flag, int requested) {
+        if (requested < 0 || requested > 65_535) {
+            throw new UserError(flag + " " + requested + ": give a port from 1 to 65535, or 0 for any free port");
+        }
+        try (ServerSocket probe = new ServerSocket(requested, 1, InetAddress.getByName(REST_HOST))) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UserError(flag + " " + requested + ": port in use (another braid run?); pass " + flag + " 0 for any free port", e);
+        }
+    }
+
+    static URI restUrl(int port) {
+        return URI.create("http://" + REST_HOST + ":" + port);
     }
 
     /** Wires the jobs; an invalid option fails here with the job's own message. */

@@ -1,135 +1,34 @@
 package dev.braid.cli;
 
-import dev.braid.cli.LocalJobs.Job;
 import dev.braid.connectors.RetainedCheckpoints;
-import dev.braid.connectors.TopicSpec;
 
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * {@code braid run}: the jobs on a local Flink against an external Kafka, until Ctrl-C. State and
- * checkpoints live under {@code --state-dir}; a new run resumes from the last retained checkpoint,
- * so stopping and starting again neither loses nor repeats output.
+ * {@code braid run}: the jobs on a local Flink against an external Kafka, until Ctrl-C. A new run
+ * resumes from the last retained checkpoint under {@code --state-dir}, so stopping and starting
+ * again neither loses nor repeats output.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the jobs on a local Flink against your Kafka; Ctrl-C stops, the next run resumes.")
 final class RunCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
-
     @Mixin
-    KafkaOptions kafka;
-
-    @Option(names = "--jobs", split = ",", paramLabel = "JOB", defaultValue = "normalize,correlate,detect",
-            description = "Which jobs: ${COMPLETION-CANDIDATES} (default: all).")
-    Set<Job> jobs = EnumSet.allOf(Job.class);
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A job option from the README's configuration table, e.g. --set braid.correlate.inactivity-gap=1m.")
-    Map<String, String> settings = new LinkedHashMap<>();
-
-    @Option(names = "--rules-dir", paramLabel = "DIR", description = "Detection rule files (default: the bundled cep-rules).")
-    Path rulesDir;
-
-    @Option(names = "--create-topics", description = "Create missing topics (partitions and retention as documented).")
-    boolean createTopics;
-
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.braid/run",
-            description = "Checkpoints and RocksDB state (default: ${DEFAULT-VALUE}).")
-    Path stateDir;
+    LocalRun local;
 
     @Option(names = "--fresh", description = "Start from the topics' committed group offsets, ignoring earlier checkpoints.")
     boolean fresh;
 
-    @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
-    int parallelism;
-
     @Override
     public Integer call() throws Exception {
-        Map<String, String> options = options();
-        Path restoreFrom = fresh ? null : RetainedCheckpoints.newest(stateDir.resolve("checkpoints")).orElse(null);
-        StreamExecutionEnvironment env = LocalJobs.environment(parallelism, stateDir, restoreFrom, LocalJobs.checkpointInterval(options));
-        LocalJobs.wire(env, jobs, options);
-        List<TopicSpec> topics = LocalJobs.topics(options);
-        if (createTopics) {
-            createMissing(topics);
-        }
-        Brokers.requireTopics(kafka.clientProperties(), topics.stream().map(TopicSpec::name).toList());
-
-        JobClient job = env.executeAsync("braid " + jobs);
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("Running %s against %s%s; state in %s. Ctrl-C stops.%n", jobs, kafka.bootstrapServers(),
-                restoreFrom == null ? "" : ", resumed from " + restoreFrom, stateDir);
-        out.flush();
-        Thread onCtrlC = new Thread(() -> cancel(job));
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
-        try {
-            job.getJobExecutionResult().get();
-            return 0;
-        } catch (InterruptedException e) {
-            cancel(job);
-            Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-    }
-
-    private Map<String, String> options() {
-        Map<String, String> options = new LinkedHashMap<>(kafka.braidOptions());
-        options.putAll(settings);
-        if (rulesDir != null) {
-            options.put("braid.detect.rules-dir", rulesDir.toAbsolutePath().toString());
-        }
-        return options;
-    }
-
-    private void createMissing(List<TopicSpec> topics) throws InterruptedException {
-        Set<String> existing = Brokers.topicNames(kafka.clientProperties());
-        List<NewTopic> missing = new ArrayList<>();
-        for (TopicSpec topic : topics) {
-            if (!existing.contains(topic.name())) {
-                missing.add(new NewTopic(topic.name(), Optional.of(topic.partitions()), Optional.empty()).configs(topic.configs()));
-            }
-        }
-        try (Admin admin = Admin.create(Brokers.adminProperties(kafka.clientProperties()))) {
-            admin.createTopics(missing).all().get(Brokers.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new UserError("could not create topics " + missing.stream().map(NewTopic::name).toList() + ": "
-                    + Failures.oneLine(e), e);
-        }
-    }
-
-    /** Cancels the job; its last retained checkpoint is what the next run resumes from. */
-    private static void cancel(JobClient job) {
-        try {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            System.err.println("braid: could not cancel the job cleanly: " + Failures.oneLine(e));
-        }
+        Path checkpoint = fresh ? null : RetainedCheckpoints.newest(local.stateDir().resolve("checkpoints")).orElse(null);
+        return checkpoint == null
+                ? local.run(null, null)
+                : local.run(checkpoint.toUri().toString(), "resumed from " + checkpoint);
     }
 }

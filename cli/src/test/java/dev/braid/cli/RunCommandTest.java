@@ -10,17 +10,13 @@ import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code braid run} against a broker it did not start: fail-fast checks, then stop and resume. */
 class RunCommandTest {
@@ -34,16 +30,16 @@ class RunCommandTest {
     @Test
     void missingTopicsAndBadOptionsStopItAtStartWithOneLine() {
         Configuration config = FreshTopics.on(KAFKA);
-        CliRun missing = CliRun.on(config, List.of("run", "--state-dir", state.toString()));
+        CliRun missing = CliRun.on(config, List.of("run", "--rest-port", "0", "--state-dir", state.toString()));
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).startsWith("braid: topic(s) raw.browser.").contains("--create-topics").hasLineCount(1);
 
-        CliRun badValue = CliRun.on(config, List.of("run", "--state-dir", state.toString()),
+        CliRun badValue = CliRun.on(config, List.of("run", "--rest-port", "0", "--state-dir", state.toString()),
                 "--set", "braid.correlate.inactivity-gap=0 s");
         assertThat(badValue.exitCode()).isEqualTo(1);
         assertThat(badValue.err()).startsWith("braid: invalid configuration: braid.correlate.inactivity-gap").hasLineCount(1);
 
-        CliRun unknown = CliRun.on(config, List.of("run", "--state-dir", state.toString()), "--set", "braid.correlat.inactivity-gap=1m");
+        CliRun unknown = CliRun.on(config, List.of("run", "--rest-port", "0", "--state-dir", state.toString()), "--set", "braid.correlat.inactivity-gap=1m");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err()).startsWith("braid: unknown option(s) [braid.correlat.inactivity-gap]").hasLineCount(1);
     }
@@ -52,54 +48,23 @@ class RunCommandTest {
     void stoppedAndStartedAgainItResumesFromItsCheckpointWithoutRepeatingOutput() throws Exception {
         Configuration config = FreshTopics.on(KAFKA);
         Topics topics = Topics.from(config);
-        List<String> run = List.of("run", "--jobs", "normalize", "--create-topics", "--state-dir", state.toString(),
+        List<String> run = List.of("run", "--jobs", "normalize", "--create-topics", "--rest-port", "0", "--state-dir", state.toString(),
                 "--set", "braid.checkpoint-interval=500 ms", "--set", "braid.normalize.group-id=run-test-" + topics.events());
 
-        Running first = Running.start(config, run);
-        awaitTopic(topics.raw(Source.BACKEND));
-        sendLine(topics, "first line");
+        BackgroundRun first = BackgroundRun.start(config, run);
+        BackgroundRun.awaitTopic(KAFKA.bootstrapServers(), topics.raw(Source.BACKEND));
+        BackgroundRun.sendLine(KAFKA.client(), topics, "first line");
         KAFKA.client().awaitCommitted(topics.events(), 1, Duration.ofSeconds(60));
         CliRun stopped = first.stop();
         assertThat(stopped.exitCode()).as(stopped.err()).isZero();
 
-        Running second = Running.start(config, run);
-        sendLine(topics, "second line");
+        BackgroundRun second = BackgroundRun.start(config, run);
+        BackgroundRun.sendLine(KAFKA.client(), topics, "second line");
         KAFKA.client().awaitCommitted(topics.events(), 2, Duration.ofSeconds(60));
         Thread.sleep(2_000); // room for a repeat of the first line to show up, were it replayed
         CliRun resumed = second.stop();
         assertThat(resumed.out()).contains("resumed from " + state.resolve("checkpoints"));
         assertThat(AvroRecords.decodeAll(KAFKA.client().readCommitted(topics.events()), NormalizedEvent.class))
                 .extracting(NormalizedEvent::getMessage).containsExactlyInAnyOrder("first line", "second line");
-    }
-
-    private static void awaitTopic(String topic) throws InterruptedException {
-        Properties client = new Properties();
-        client.setProperty("bootstrap.servers", KAFKA.bootstrapServers());
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Brokers.topicNames(client).contains(topic) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-    }
-
-    private static void sendLine(Topics topics, String line) {
-        KAFKA.client().send(List.of(new ProducerRecord<>(topics.raw(Source.BACKEND), null, System.currentTimeMillis(),
-                "app".getBytes(StandardCharsets.UTF_8), line.getBytes(StandardCharsets.UTF_8))));
-    }
-
-    /** {@code braid run} on a thread of its own; interrupting it stands for Ctrl-C. */
-    private record Running(Thread thread, AtomicReference<CliRun> result) {
-
-        static Running start(Configuration config, List<String> command) {
-            AtomicReference<CliRun> result = new AtomicReference<>();
-            Thread thread = new Thread(() -> result.set(CliRun.on(config, command)), "braid run");
-            thread.start();
-            return new Running(thread, result);
-        }
-
-        CliRun stop() throws InterruptedException {
-            thread.interrupt();
-            thread.join(Duration.ofSeconds(60).toMillis());
-            return result.get();
-        }
     }
 }
