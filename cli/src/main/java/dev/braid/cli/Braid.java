@@ -1,5 +1,7 @@
 package dev.braid.cli;
 
+import dev.braid.cli.baseline.BaselineCommand;
+import dev.braid.cli.baseline.RestoreCommand;
 import dev.braid.cli.ingest.IngestCommand;
 import dev.braid.cli.observe.ObserveCommand;
 
@@ -17,9 +19,10 @@ import java.io.PrintWriter;
 @Command(
         name = "braid",
         mixinStandardHelpOptions = true,
-        version = "braid 0.1.0",
+        versionProvider = BraidVersion.class,
         description = "Real-time correlation of development telemetry on Apache Flink.",
-        subcommands = {DemoCommand.class, RunCommand.class, IngestCommand.class, ObserveCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, IngestCommand.class, ObserveCommand.class,
+                BaselineCommand.class, RestoreCommand.class})
 public final class Braid implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")

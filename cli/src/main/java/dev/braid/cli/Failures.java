@@ -1,12 +1,12 @@
 package dev.braid.cli;
 
 /** Turns an exception chain into the one line a user reads. */
-final class Failures {
+public final class Failures {
 
     private Failures() {}
 
     /** The user error in the chain if there is one, else the deepest message. */
-    static String oneLine(Throwable failure) {
+    public static String oneLine(Throwable failure) {
         String message = null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof UserError) {

@@ -13,13 +13,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** Runs the {@code git} command in one directory. */
-final class Git {
+public final class Git {
 
     private record Output(int exitCode, String stdout, String stderr) {}
 
     private final Path dir;
 
-    Git(Path dir) {
+    public Git(Path dir) {
         this.dir = dir;
     }
 
@@ -29,7 +29,7 @@ final class Git {
     }
 
     /** The trimmed output, or empty when git fails: not a repository, no commit yet, or no git at all. */
-    Optional<String> query(String... args) {
+    public Optional<String> query(String... args) {
         try {
             Output output = exec(args);
             String text = output.stdout().trim();

@@ -1,0 +1,238 @@
+package dev.braid.cli.baseline;
+
+import dev.braid.cli.Failures;
+import dev.braid.cli.UserError;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The few calls of a Flink cluster's REST API that Braid needs: the jobs, and savepoints of a
+ * running job. Every failure is a {@link UserError} of one line: an unreachable address, Flink's
+ * refusal, or the root cause of a savepoint that failed.
+ *
+ * <p>Flink writes the savepoint itself, so its target directory must be one the cluster can write:
+ * any path for the local Flink of {@code braid run}, a shared file system (such as {@code s3://})
+ * for a remote cluster.
+ */
+public final class FlinkRest {
+
+    /** A job as Flink's overview lists it; {@code state} is Flink's, e.g. {@code RUNNING}. */
+    public record Job(String id, String name, String state) {
+
+        boolean running() {
+            return "RUNNING".equals(state);
+        }
+
+        @Override
+        public String toString() {
+            return id + " (" + name + ")";
+        }
+    }
+
+    /** A completed savepoint: where Flink wrote it (as Flink names it, e.g. {@code file:/…}), of which job. */
+    public record Savepoint(String location, Job job) {}
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+    private static final Pattern QUALIFIED_CLASS = Pattern.compile("^(?:[a-z_$][\\w$]*\\.)+([A-Z][\\w$]*)(?=:|$)");
+
+    private final URI url;
+    private final HttpClient http;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** A client of the REST API at {@code url}, e.g. {@code http://localhost:8081}. */
+    public FlinkRest(URI url) {
+        if (url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+            throw new UserError(url + " is not the URL of a Flink REST API; give one such as http://localhost:8081");
+        }
+        this.url = url;
+        // HTTP/1.1: Flink's REST endpoint does not speak HTTP/2.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    /** Every job the cluster knows, running or not ({@code GET /jobs/overview}). */
+    public List<Job> jobs() throws InterruptedException {
+        JsonNode overview = send(HttpRequest.newBuilder(endpoint("/jobs/overview")).GET(), "listing the jobs at " + url);
+        List<Job> jobs = new ArrayList<>();
+        for (JsonNode job : overview.path("jobs")) {
+            jobs.add(new Job(job.path("jid").asText(), job.path("name").asText(), job.path("state").asText()));
+        }
+        return jobs;
+    }
+
+    /**
+     * The running job with this id or name; for null, the one job running, if exactly one is.
+     * Anything else is a user error that lists the running jobs.
+     */
+    public Job runningJob(String idOrName) throws InterruptedException {
+        List<Job> jobs = jobs();
+        List<Job> running = jobs.stream().filter(Job::running).toList();
+        if (idOrName == null) {
+            if (running.size() == 1) {
+                return running.get(0);
+            }
+            throw new UserError(running.isEmpty()
+                    ? "no job is running at " + url
+                    : running.size() + " jobs are running at " + url + ": " + list(running) + "; pick one with --job ID|NAME");
+        }
+        List<Job> named = jobs.stream().filter(job -> job.id().equals(idOrName) || job.name().equals(idOrName)).toList();
+        List<Job> namedRunning = named.stream().filter(Job::running).toList();
+        if (namedRunning.size() == 1) {
+            return namedRunning.get(0);
+        }
+        if (namedRunning.size() > 1) {
+            throw new UserError(namedRunning.size() + " running jobs are named " + idOrName + ": " + list(namedRunning)
+                    + "; pick one with --job ID");
+        }
+        String found = named.isEmpty()
+                ? "no job " + idOrName
+                : named.stream().map(job -> "job " + job + " is " + job.state()).collect(Collectors.joining(", "));
+        throw new UserError(found + " at " + url + "; running: " + (running.isEmpty() ? "none" : list(running)));
+    }
+
+    /**
+     * Takes a savepoint of a running job, which keeps running, and waits until Flink completed it.
+     * It is in Flink's canonical format, which a job on any state backend restores.
+     *
+     * @param jobIdOrName the job's id or name; null for the one running job (see {@link #runningJob})
+     * @param targetDirectory where Flink writes it; Flink adds a folder {@code savepoint-…} per savepoint
+     * @param timeout how long to wait for completion before giving up (Flink may still finish it)
+     * @return the savepoint's location and job
+     */
+    public Savepoint savepoint(String jobIdOrName, URI targetDirectory, Duration timeout) throws InterruptedException {
+        Job job = runningJob(jobIdOrName);
+        String what = "savepoint of job " + job;
+        String triggerId = trigger(job, targetDirectory, what);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode status = send(HttpRequest.newBuilder(endpoint("/jobs/" + job.id() + "/savepoints/" + triggerId)).GET(), what);
+            if ("COMPLETED".equals(status.path("status").path("id").asText())) {
+                JsonNode operation = status.path("operation");
+                if (operation.hasNonNull("failure-cause")) {
+                    throw new UserError(what + " failed: " + rootCause(operation.path("failure-cause").path("stack-trace").asText()));
+                }
+                return new Savepoint(operation.path("location").asText(), job);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new UserError(what + " did not complete within " + timeout.toSeconds() + " s; Flink may still write it under "
+                        + targetDirectory);
+            }
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+    }
+
+    private String trigger(Job job, URI targetDirectory, String what) throws InterruptedException {
+        ObjectNode body = json.createObjectNode()
+                .put("target-directory", targetDirectory.toString())
+                .put("cancel-job", false)
+                .put("formatType", "CANONICAL");
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint("/jobs/" + job.id() + "/savepoints"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        return send(request, what).path("request-id").asText();
+    }
+
+    /**
+     * The response's JSON. Flink's refusal becomes "{@code what} failed: …"; anything else that is
+     * not a JSON answer means no Flink REST API is at the URL.
+     */
+    private JsonNode send(HttpRequest.Builder request, String what) throws InterruptedException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UserError(notFlink(unreachable(e)), e);
+        }
+        JsonNode body = json(response.body());
+        boolean ok = response.statusCode() / 100 == 2;
+        if (ok && body.isObject()) {
+            return body;
+        }
+        if (!ok && body.path("errors").isArray() && !body.path("errors").isEmpty()) {
+            // A message, or "Internal server error." followed by the server-side stack trace.
+            JsonNode errors = body.path("errors");
+            throw new UserError(what + " failed: " + rootCause(errors.get(errors.size() - 1).asText()));
+        }
+        throw new UserError(notFlink(response.request().method() + " " + response.uri().getPath() + " answered HTTP "
+                + response.statusCode() + (body.isObject() ? "" : " without JSON")));
+    }
+
+    private JsonNode json(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    private String notFlink(String reason) {
+        return "no Flink REST API at " + url + ": " + reason + "; start one with `braid run` or pass --flink URL";
+    }
+
+    /** Why the call got no answer; Java's HTTP client leaves the messages of the common causes empty. */
+    private String unreachable(IOException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnresolvedAddressException) {
+                return "unknown host " + url.getHost();
+            }
+        }
+        if (failure instanceof HttpConnectTimeoutException) {
+            return "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
+        }
+        if (failure instanceof HttpTimeoutException) {
+            return "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
+        }
+        return failure instanceof ConnectException && failure.getMessage() == null ? "connection refused" : Failures.oneLine(failure);
+    }
+
+    private URI endpoint(String path) {
+        String base = url.toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
+    }
+
+    /** The innermost cause of a printed stack trace, with its exception's simple class name. */
+    static String rootCause(String stackTrace) {
+        String cause = null;
+        for (String line : stackTrace.lines().toList()) {
+            if (line.startsWith("Caused by: ")) {
+                cause = line.substring("Caused by: ".length());
+            } else if (cause == null && !line.isBlank() && !line.startsWith("<Exception on server side")) {
+                cause = line;
+            }
+        }
+        if (cause == null) {
+            return "no reason given";
+        }
+        Matcher qualified = QUALIFIED_CLASS.matcher(cause.strip());
+        return qualified.find() ? qualified.replaceFirst(qualified.group(1)) : cause.strip();
+    }
+
+    private static String list(List<Job> jobs) {
+        return jobs.stream().map(Job::toString).collect(Collectors.joining(", "));
+    }
+}
