@@ -1,5 +1,6 @@
 package dev.braid.cli;
 
+import dev.braid.cli.analyze.AnalyzeCommand;
 import dev.braid.cli.baseline.BaselineCommand;
 import dev.braid.cli.baseline.RestoreCommand;
 import dev.braid.cli.ingest.IngestCommand;
@@ -22,7 +23,7 @@ import java.io.PrintWriter;
         versionProvider = BraidVersion.class,
         description = "Real-time correlation of development telemetry on Apache Flink.",
         subcommands = {DemoCommand.class, RunCommand.class, IngestCommand.class, ObserveCommand.class,
-                BaselineCommand.class, RestoreCommand.class})
+                BaselineCommand.class, RestoreCommand.class, AnalyzeCommand.class})
 public final class Braid implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")

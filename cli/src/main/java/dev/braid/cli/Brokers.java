@@ -3,6 +3,7 @@ package dev.braid.cli;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
@@ -67,6 +68,15 @@ public final class Brokers {
         consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return consumer;
+    }
+
+    /** A producer whose record counts as sent once every replica has it, and whose retries never write twice. */
+    public static Properties reliableProducer(Properties client) {
+        Properties producer = new Properties();
+        producer.putAll(client);
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return producer;
     }
 
     static Properties adminProperties(Properties client) {

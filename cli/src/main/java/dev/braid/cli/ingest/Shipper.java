@@ -47,11 +47,7 @@ final class Shipper implements AutoCloseable {
     }
 
     static Properties producerProperties(Properties client) {
-        Properties producer = new Properties();
-        producer.putAll(client);
-        // A line counts as shipped once every replica has it, and a retried batch is not written twice.
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties producer = Brokers.reliableProducer(client);
         producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         producer.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // A test report may be as large as normalize accepts plus headers; compressed, it fits the broker's limit.

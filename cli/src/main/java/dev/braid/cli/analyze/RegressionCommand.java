@@ -1,0 +1,152 @@
+package dev.braid.cli.analyze;
+
+import dev.braid.cli.Durations;
+import dev.braid.cli.KafkaOptions;
+import dev.braid.cli.UserError;
+import dev.braid.cli.baseline.Baseline;
+import dev.braid.cli.baseline.Catalog;
+import dev.braid.cli.baseline.CatalogOption;
+import dev.braid.cli.baseline.FlinkOption;
+import dev.braid.cli.baseline.FlinkRest;
+import dev.braid.cli.baseline.SavepointFiles;
+import dev.braid.detect.baseline.BaselineComparison;
+import dev.braid.detect.baseline.BaselineReader;
+import dev.braid.detect.baseline.BaselineRegression;
+import dev.braid.detect.baseline.BaselineSnapshot;
+import dev.braid.detect.baseline.Regression;
+import dev.braid.detect.rules.RuleFiles;
+import dev.braid.detect.rules.RuleSpec;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code braid analyze regression}: what got worse since a baseline. Reads the baseline's
+ * savepoint and a later one (another baseline, or a savepoint taken of the running job now) with
+ * the State Processor API and applies the {@code baseline-regression} rule's thresholds.
+ */
+@Command(name = "regression", mixinStandardHelpOptions = true,
+        description = "Compare a baseline with a later baseline or with the running job: tests red now that were green,"
+                + " endpoints slower (p95) or failing more, pages with worse Web Vitals (p75), and new error signatures.")
+public final class RegressionCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--baseline", required = true, paramLabel = "NAME", description = "The known-good baseline.")
+    String baselineName;
+
+    @ArgGroup(multiplicity = "1")
+    Against against;
+
+    static final class Against {
+        @Option(names = "--against", paramLabel = "NAME", description = "Compare with this later baseline.")
+        String name;
+
+        @Option(names = "--live", description = "Compare with the running job: take a savepoint of it now (not kept).")
+        boolean live;
+    }
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Option(names = "--publish", description = "Also publish each regression as an alert on the regressions alert topic.")
+    boolean publish;
+
+    @Option(names = "--rules-dir", paramLabel = "DIR",
+            description = "Rule files to take the baseline-regression thresholds from (default: the bundled cep-rules).")
+    Path rulesDir;
+
+    @Option(names = "--job", paramLabel = "ID|NAME", description = "With --live: the job (default: the one running job).")
+    String job;
+
+    @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
+            description = "With --live: how long to wait for the savepoint (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Mixin
+    CatalogOption catalogOption;
+
+    @Mixin
+    FlinkOption flink;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() throws Exception {
+        RuleSpec rule = rule();
+        Catalog catalog = catalogOption.load();
+        Baseline baseline = readable(catalog.get(Baseline.requireValidName(baselineName)));
+        BaselineSnapshot before = read(baseline.savepoint());
+        Comparison comparison;
+        if (against.live) {
+            comparison = againstLiveJob(catalog, baseline, before, rule);
+        } else {
+            Baseline later = readable(catalog.get(Baseline.requireValidName(against.name)));
+            comparison = compare(baseline, before, "baseline " + later.name(), later.savepoint(), read(later.savepoint()), rule);
+        }
+        if (publish) {
+            comparison = comparison.published(RegressionAlerts.publish(kafka, rule, comparison));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? RegressionReport.json(comparison) : RegressionReport.text(comparison));
+        out.flush();
+        return 0;
+    }
+
+    /** A savepoint taken for this comparison only, in a temporary folder, and removed afterwards. */
+    private Comparison againstLiveJob(Catalog catalog, Baseline baseline, BaselineSnapshot before, RuleSpec rule) throws Exception {
+        Path folder = Files.createTempDirectory("braid-live-");
+        try {
+            FlinkRest.Savepoint now = flink.client().savepoint(job, folder.toUri(), Durations.parse("--timeout", timeout));
+            return compare(baseline, before, "the running job " + now.job(), now.location(), read(now.location()), rule);
+        } finally {
+            SavepointFiles.deleteTree(folder);
+        }
+    }
+
+    private static Comparison compare(Baseline baseline, BaselineSnapshot before, String laterName, String laterSavepoint,
+            BaselineSnapshot after, RuleSpec rule) {
+        List<Regression> regressions = new BaselineComparison(rule).regressions(before, after);
+        return new Comparison(baseline, laterName, laterSavepoint, before, after, regressions, 0);
+    }
+
+    private static Baseline readable(Baseline baseline) {
+        if (baseline.savepointMissing()) {
+            throw new UserError("baseline " + baseline.name() + ": its savepoint " + baseline.savepoint()
+                    + " is gone (no _metadata); remove the entry with 'braid baseline delete " + baseline.name() + "'");
+        }
+        return baseline;
+    }
+
+    private static BaselineSnapshot read(String savepoint) throws Exception {
+        try {
+            return BaselineReader.read(savepoint);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+    }
+
+    private RuleSpec rule() {
+        List<RuleSpec> rules;
+        try {
+            rules = rulesDir == null ? RuleFiles.bundled() : RuleFiles.load(rulesDir);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        return rules.stream().filter(spec -> spec.rule().equals(BaselineRegression.RULE)).findFirst()
+                .orElseThrow(() -> new UserError("the " + BaselineRegression.RULE + " rule is disabled in "
+                        + (rulesDir == null ? "the bundled rules" : rulesDir) + "; enable it to analyse regressions"));
+    }
+}
