@@ -4,7 +4,11 @@ import dev.braid.cli.LocalJobs.Job;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
+import dev.braid.detect.DetectConfig;
+import dev.braid.normalize.NormalizeConfig;
+import dev.braid.schema.Source;
 import dev.braid.testing.EmbeddedKafka;
+import dev.braid.testing.KafkaTestClient;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,6 +30,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +50,16 @@ import java.util.concurrent.CountDownLatch;
                 + " replay a shop app's broken checkout, and print the alerts and the correlated trace.")
 final class DemoCommand implements Callable<Integer> {
 
-    /** Output settles once the last trace closed and the last alert passed the watermark. */
-    private static final Duration QUIET = Duration.ofSeconds(10);
+    /**
+     * A partition is idle after this long without records. Longer than saving a baseline takes, so
+     * that the replay's pauses never leave one partition's records behind another's watermark.
+     */
+    private static final Duration IDLENESS = Duration.ofSeconds(10);
+    /** Output settles once the last trace closed and the last alert passed the watermark: after idleness. */
+    private static final Duration QUIET = IDLENESS.plusSeconds(5);
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+    private static final String BASELINE = "demo-healthy";
+    private static final String BROKEN = "demo-broken";
 
     /** Where {@code braid baseline save} looks by default; a demo that ends needs no fixed port. */
     private static final int FOLLOW_REST_PORT = 8081;
@@ -94,8 +108,18 @@ final class DemoCommand implements Callable<Integer> {
 
             Instant start = Instant.now().minusMillis(DemoScenario.SPAN_MILLIS).truncatedTo(ChronoUnit.SECONDS);
             List<DemoScenario.Step> steps = DemoScenario.steps(topics, start);
+            Path catalog = state.resolve("baselines.json");
+            URI rest = LocalJobs.restUrl(port);
             try (Progress progress = Progress.start(kafka.bootstrapServers(), topics, out)) {
-                replay(steps, kafka.bootstrapServers(), progress);
+                replay(steps, 0, DemoScenario.BASELINE_AT, kafka.bootstrapServers(), progress);
+                awaitProcessed(kafka.bootstrapServers(), topics, giveUpAfter);
+                braid(out, "Saving the healthy state as a baseline", "baseline", "save", BASELINE, "--note",
+                        "before the checkout change", "--flink", rest.toString(), "--catalog", catalog.toString());
+                replay(steps, DemoScenario.BASELINE_AT, DemoScenario.BROKEN_AT, kafka.bootstrapServers(), progress);
+                awaitProcessed(kafka.bootstrapServers(), topics, giveUpAfter);
+                braid(out, "Saving the broken state too, before the fix", "baseline", "save", BROKEN, "--note",
+                        "checkout failing", "--flink", rest.toString(), "--catalog", catalog.toString());
+                replay(steps, DemoScenario.BROKEN_AT, Long.MAX_VALUE, kafka.bootstrapServers(), progress);
                 out.printf("Replayed %d raw records; waiting for the last traces and alerts ...%n", steps.size());
                 out.flush();
                 if (!progress.awaitQuiet(QUIET, giveUpAfter)) {
@@ -103,6 +127,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             report(out, kafka.bootstrapServers());
+            braid(out, "What regressed between the two baselines", "analyze", "regression", "--baseline", BASELINE,
+                    "--against", BROKEN, "--catalog", catalog.toString());
             if (follow) {
                 followUntilInterrupted(out, kafka.bootstrapServers(), LocalJobs.restUrl(port), job);
             } else {
@@ -127,22 +153,25 @@ final class DemoCommand implements Callable<Integer> {
     static Map<String, String> options(String bootstrapServers) {
         Map<String, String> options = new TreeMap<>();
         options.put(KafkaSettings.BOOTSTRAP_SERVERS.key(), bootstrapServers);
-        options.put(Options.CHECKPOINT_INTERVAL.key(), "1 s");
+        options.put(Options.CHECKPOINT_INTERVAL.key(), CHECKPOINT_INTERVAL.toSeconds() + " s");
         for (String job : List.of("normalize", "correlate", "detect")) {
             options.put("braid." + job + ".out-of-orderness", "1 s");
-            options.put("braid." + job + ".idleness", "2 s");
+            options.put("braid." + job + ".idleness", IDLENESS.toSeconds() + " s");
         }
         return options;
     }
 
-    private void replay(List<DemoScenario.Step> steps, String bootstrapServers, Progress progress) throws InterruptedException {
+    /** Replays the steps from {@code from} (inclusive) to {@code until} (exclusive), paced from {@code from}. */
+    private void replay(List<DemoScenario.Step> all, long from, long until, String bootstrapServers, Progress progress)
+            throws InterruptedException {
+        List<DemoScenario.Step> steps = all.stream().filter(step -> step.offsetMillis() >= from && step.offsetMillis() < until).toList();
         Properties producer = new Properties();
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producer.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer())) {
             long began = System.nanoTime();
             for (DemoScenario.Step step : steps) {
-                long due = began + (long) (step.offsetMillis() * 1_000_000 / speed);
+                long due = began + (long) ((step.offsetMillis() - from) * 1_000_000 / speed);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
@@ -152,6 +181,40 @@ final class DemoCommand implements Callable<Integer> {
             }
             kafka.flush();
         }
+    }
+
+    /**
+     * Waits until detect has checkpointed everything replayed so far: normalize consumed the raw
+     * topics, its transactions committed, and detect consumed the events. A savepoint then holds it.
+     */
+    private static void awaitProcessed(String bootstrapServers, Topics topics, Duration timeout) throws InterruptedException {
+        KafkaTestClient kafka = new KafkaTestClient(bootstrapServers);
+        kafka.awaitConsumed(NormalizeConfig.GROUP_ID.defaultValue(),
+                Arrays.stream(Source.values()).map(topics::raw).toList(), timeout);
+        // The events normalize wrote commit with the same checkpoint; give the commit one interval to land.
+        Thread.sleep(CHECKPOINT_INTERVAL.toMillis());
+        kafka.awaitConsumed(DetectConfig.GROUP_ID.defaultValue(), List.of(topics.events()), timeout);
+    }
+
+    /** Runs a braid command as a user would, under a heading that shows the command. */
+    private void braid(PrintWriter out, String heading, String... command) {
+        out.printf("%n== %s (./braid %s) ==%n", heading, String.join(" ", shown(command)));
+        out.flush();
+        Braid.commandLine().setOut(out).setErr(spec.commandLine().getErr()).execute(command);
+        out.flush();
+    }
+
+    /** The command without the demo's own --flink and --catalog, which the user's defaults replace. */
+    private static List<String> shown(String[] command) {
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < command.length; i++) {
+            if (command[i].equals("--flink") || command[i].equals("--catalog")) {
+                i++;
+            } else {
+                shown.add(command[i].contains(" ") ? "'" + command[i] + "'" : command[i]);
+            }
+        }
+        return shown;
     }
 
     private static void followUntilInterrupted(PrintWriter out, String bootstrapServers, URI rest, JobClient job) throws Exception {

@@ -20,7 +20,7 @@ import java.util.Map;
  * Forty-two minutes of a shop app's development loop, as the real tools write it. A commit
  * tightens checkout password validation: the browser's checkout call fails with a 500 carrying a
  * trace id, the backend logs the error with its stack trace line by line, and Jest goes red on that
- * commit. The e2e job's spot runner is interrupted three times and the job fails, as do the unit
+ * commit; shoppers retrying get 500s. The e2e job's spot runner is interrupted three times and the job fails, as do the unit
  * tests and a first agent run. A second agent run retries the fix six times, succeeds, commits
  * it, and the suite is green again.
  *
@@ -36,6 +36,10 @@ public final class DemoScenario {
     public static final String BROKEN_TEST = "checkout validates password";
     /** The span from the first record to the last. */
     public static final long SPAN_MILLIS = 42 * 60_000L;
+    /** Everything before the commit that breaks checkout is healthy: the demo saves its baseline here. */
+    public static final long BASELINE_AT = 5 * 60_000L;
+    /** Checkout has failed for a while and the fix is still far: the demo saves the broken state here. */
+    public static final long BROKEN_AT = 20 * 60_000L;
 
     static final String ADD_FORM = "3a1f0c9e8d7b6a5f4e3d2c1b0a9f8e7d6c5b4a39";
     static final String TIGHTEN = "9c1e5f0d2b7a4e6c8d3f1a0b5e7c9d2f4a6b8c0e";
@@ -61,8 +65,14 @@ public final class DemoScenario {
         DemoScenario scenario = new DemoScenario(topics, start);
         scenario.commit(0, ADD_FORM, "1f0e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6", "Add checkout form", "Ana Lee", "src/checkout/form.tsx");
         scenario.jestRun(2 * MIN, "run-101", ADD_FORM, true);
+        for (int i = 0; i < 6; i++) {
+            scenario.checkout(30_000 + i * 40_000, "700." + i, 200, 160 + 5 * i);
+        }
         scenario.commit(5 * MIN, TIGHTEN, ADD_FORM, "Tighten password validation in checkout", "Dana Dev", "src/checkout/validate.ts");
         scenario.checkoutFails(6 * MIN);
+        for (int i = 0; i < 5; i++) {
+            scenario.checkout((10 + 2 * i) * MIN, "900." + i, 500, 170 + 5 * i);
+        }
         scenario.jestRun(8 * MIN, "run-102", TIGHTEN, false);
         scenario.workflowJob(8 * MIN + 30_000, "9002", "unit-tests", "failure");
         scenario.spotChurn(9 * MIN);
@@ -130,6 +140,19 @@ public final class DemoScenario {
                 {"method":"Runtime.consoleAPICalled","params":{"type":"error","timestamp":%d,\
                 "args":[{"type":"string","value":"Checkout failed: password does not meet the new policy (trace %s)"}]}}"""
                 .formatted(millis(at + 200), CHECKOUT_TRACE_ID), Map.of());
+    }
+
+    /** A shopper's checkout call without tracing: the browser's request and response. */
+    private void checkout(long at, String requestId, int status, double millis) {
+        send(at, Source.BROWSER, "tab-2", """
+                {"method":"Network.requestWillBeSent","params":{"requestId":"%s","wallTime":%s,"type":"Fetch",\
+                "documentURL":"http://localhost:3000/checkout","request":{"url":"http://localhost:3000/api/checkout","method":"POST",\
+                "headers":{}}}}""".formatted(requestId, millis(at) / 1000.0), Map.of());
+        send(at + (long) millis, Source.BROWSER, "tab-2", """
+                {"method":"Network.responseReceived","params":{"requestId":"%s","timestamp":%s,"type":"Fetch",\
+                "response":{"url":"http://localhost:3000/api/checkout","status":%d,"statusText":"%s","mimeType":"application/json",\
+                "headers":{},"timing":{"receiveHeadersEnd":%s}}}}"""
+                .formatted(requestId, (at + millis) / 1000.0, status, status == 200 ? "OK" : "Internal Server Error", millis), Map.of());
     }
 
     private void spotChurn(long at) {

@@ -90,7 +90,7 @@ final class RegressionReport {
         Map<String, Integer> counts = new TreeMap<>();
         comparison.regressions().forEach(regression -> counts.merge(label(regression.kind()), 1, Integer::sum));
         StringBuilder text = new StringBuilder();
-        counts.forEach((kind, count) -> text.append(text.length() == 0 ? "" : ", ").append(count).append(' ').append(kind));
+        counts.forEach((kind, count) -> text.append(text.length() == 0 ? "" : ", ").append(kind).append(' ').append(count));
         return text.toString();
     }
 

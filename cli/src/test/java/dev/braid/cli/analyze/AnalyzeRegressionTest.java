@@ -107,7 +107,7 @@ class AnalyzeRegressionTest {
             CliRun text = CliRun.of("analyze", "regression", "--baseline", "healthy", "--against", "broken", "--catalog", catalog);
             assertThat(text.out()).contains("against baseline broken",
                     "compared 3 tests, 2 endpoints, 1 pages, 2 error signatures",
-                    "3 regressions: 1 new error, 1 slower endpoint, 1 test failing",
+                    "3 regressions: new error 1, slower endpoint 1, test failing 1",
                     "test failing  test 'cart adds an item' passed in the baseline and fails now on commit c9",
                     "  events: cart-3, cart-broken");
             CliRun same = CliRun.of("analyze", "regression", "--baseline", "broken", "--against", "broken", "--catalog", catalog);

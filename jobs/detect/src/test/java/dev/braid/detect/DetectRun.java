@@ -9,12 +9,9 @@ import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
 import dev.braid.schema.AlertStatus;
 import dev.braid.schema.Fix;
-import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
-import dev.braid.schema.Source;
 import dev.braid.testing.AvroRecords;
 import dev.braid.testing.BoundedSources;
-import dev.braid.testing.Events;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
@@ -114,30 +111,5 @@ public final class DetectRun {
         List<NormalizedEvent> shuffled = new ArrayList<>(events);
         Collections.shuffle(shuffled, new Random(T0));
         return shuffled;
-    }
-
-    /**
-     * An unrelated event at {@code offsetMillis} in every partition of the events topic: each split's
-     * watermark then passes the scenario, without waiting for idleness.
-     */
-    public static List<ProducerRecord<byte[], byte[]>> ticks(DetectConfig config, long offsetMillis) {
-        int partitions = config.topics().all().stream()
-                .filter(spec -> spec.name().equals(config.topics().events())).findFirst().orElseThrow().partitions();
-        List<ProducerRecord<byte[], byte[]>> ticks = new ArrayList<>();
-        for (int partition = 0; partition < partitions; partition++) {
-            NormalizedEvent tick = Events.event("tick-" + offsetMillis + "-" + partition, offsetMillis, Source.BACKEND, "log",
-                    Level.INFO, "time passes").build();
-            ticks.add(new ProducerRecord<>(config.topics().events(), partition, tick.getEventTime().toEpochMilli(),
-                    tick.getId().getBytes(StandardCharsets.UTF_8), AvroRecords.encode(tick)));
-        }
-        return ticks;
-    }
-
-    /** One record key, so one partition: the events arrive in the order given. */
-    public static List<ProducerRecord<byte[], byte[]>> inOnePartition(DetectConfig config, List<NormalizedEvent> events) {
-        return events.stream()
-                .map(event -> new ProducerRecord<>(config.topics().events(), null, event.getEventTime().toEpochMilli(),
-                        "scenario".getBytes(StandardCharsets.UTF_8), AvroRecords.encode(event)))
-                .toList();
     }
 }

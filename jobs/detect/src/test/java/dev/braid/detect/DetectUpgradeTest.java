@@ -11,6 +11,7 @@ import dev.braid.schema.AlertFamily;
 import dev.braid.schema.AlertStatus;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.testing.AvroRecords;
+import dev.braid.testing.EventRecords;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.KafkaBrokerExtension;
 import dev.braid.testing.KafkaTestClient;
@@ -68,8 +69,8 @@ class DetectUpgradeTest {
         interrupted(first, "j1", 5 * MIN);
         interrupted(first, "j2", 7 * MIN);
         first.add(mcpProbe("marker", 10 * MIN, "playwright", "down"));
-        kafka.send(DetectRun.inOnePartition(before, first));
-        kafka.send(DetectRun.ticks(before, 11 * MIN));
+        kafka.send(EventRecords.inOnePartition(before.topics(), first));
+        kafka.send(EventRecords.ticks(before.topics(), 11 * MIN));
         JobClient job = RestartableJobs.start(DetectRun.CHECKPOINT_INTERVAL, checkpoints, env -> DetectJob.wireKafka(env, before));
         // The marker's alert comes out once the watermark has passed every event before it.
         kafka.awaitCommitted(before.topics().alerts(AlertFamily.AGENT), 1, PATIENCE);
@@ -88,8 +89,8 @@ class DetectUpgradeTest {
         interrupted(second, "j3", 13 * MIN);
         interrupted(second, "j4", 15 * MIN);
         second.add(mcpProbe("marker-2", 20 * MIN, "github", "down"));
-        kafka.send(DetectRun.inOnePartition(after, second));
-        kafka.send(DetectRun.ticks(after, 21 * MIN));
+        kafka.send(EventRecords.inOnePartition(after.topics(), second));
+        kafka.send(EventRecords.ticks(after.topics(), 21 * MIN));
         JobClient restored = RestartableJobs.restartFrom(savepoint,
                 DetectRun.CHECKPOINT_INTERVAL, checkpoints, env -> DetectJob.wireKafka(env, after));
         kafka.awaitCommitted(after.topics().alerts(AlertFamily.AGENT), 3, PATIENCE);

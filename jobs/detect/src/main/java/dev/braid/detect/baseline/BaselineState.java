@@ -36,7 +36,11 @@ public final class BaselineState {
      * reader enables TTL too, and returns what the job had not cleaned up yet.
      */
     static <S> ValueStateDescriptor<S> readerDescriptor(Class<S> type) {
-        return descriptor(type, StateTtlConfig.newBuilder(Duration.ofDays(1)).returnExpiredIfNotCleanedUp().build());
+        // No background cleanup either: it would drop expired entries of an old savepoint before they are read.
+        return descriptor(type, StateTtlConfig.newBuilder(Duration.ofDays(1))
+                .returnExpiredIfNotCleanedUp()
+                .disableCleanupInBackground()
+                .build());
     }
 
     private static <S> ValueStateDescriptor<S> descriptor(Class<S> type, StateTtlConfig ttl) {

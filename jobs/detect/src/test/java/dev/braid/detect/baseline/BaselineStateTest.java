@@ -15,6 +15,7 @@ import dev.braid.schema.AlertFamily;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.TestStatus;
 import dev.braid.schema.baseline.Series;
+import dev.braid.testing.EventRecords;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.KafkaBrokerExtension;
 import dev.braid.testing.KafkaTestClient;
@@ -59,8 +60,8 @@ class BaselineStateTest {
         DetectConfig config = DetectConfig.from(DetectRun.config(KAFKA, Duration.ofSeconds(1)));
         KAFKA.createTopics(config.topics().all());
         KafkaTestClient kafka = KAFKA.client();
-        kafka.send(DetectRun.inOnePartition(config, scenario()));
-        kafka.send(DetectRun.ticks(config, 30 * MIN));
+        kafka.send(EventRecords.inOnePartition(config.topics(), scenario()));
+        kafka.send(EventRecords.ticks(config.topics(), 30 * MIN));
 
         JobClient job = RestartableJobs.start(DetectRun.CHECKPOINT_INTERVAL, checkpoints, env -> DetectJob.wireKafka(env, config));
         // The marker's alert means the source read everything before it; the savepoint then holds it all.
