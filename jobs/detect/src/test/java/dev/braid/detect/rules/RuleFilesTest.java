@@ -61,7 +61,7 @@ class RuleFilesTest {
             List<RuleSpec> bundled = RuleFiles.bundled();
 
             assertThat(bundled).extracting(RuleSpec::rule).containsExactlyElementsOf(Rules.ids());
-            assertThat(bundled).hasSize(9);
+            assertThat(bundled).hasSize(10);
             assertThat(bundled).allSatisfy(spec -> assertThat(spec.file()).isEqualTo("cep-rules/" + spec.rule() + ".yaml"));
         }
 
@@ -97,7 +97,10 @@ class RuleFilesTest {
                             "failures", 5L, "window", minutes(30), "resolve-after", hours(1))),
                     "mcp-unhealthy", new Documented("agent", "server", Map.of(
                             "timeouts", 3L, "window", minutes(5), "resolve-after", minutes(30))),
-                    "error-to-success", new Documented("fixes", "signature", Map.of("window", hours(24))));
+                    "error-to-success", new Documented("fixes", "signature", Map.of("window", hours(24))),
+                    "baseline-regression", new Documented("regressions", "subject", Map.of(
+                            "bucket", minutes(5), "buckets", 12L, "forget-after", days(30), "latency-worse-percent", 20L,
+                            "error-rate-worse-points", 5L, "vital-worse-percent", 20L, "min-samples", 5L)));
 
             assertThat(readme.keySet()).containsExactlyInAnyOrderElementsOf(Rules.ids());
             assertThat(RuleFiles.bundled()).allSatisfy(spec -> {
