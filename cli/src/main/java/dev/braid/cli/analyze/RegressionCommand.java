@@ -17,6 +17,7 @@ import dev.braid.detect.baseline.Regression;
 import dev.braid.detect.rules.RuleFiles;
 import dev.braid.detect.rules.RuleSpec;
 
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +61,10 @@ public final class RegressionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    @Option(names = "--limit", defaultValue = "20", paramLabel = "N",
+            description = "Show at most N regressions (default: ${DEFAULT-VALUE}); text also stops at 25 KB. --publish publishes all.")
+    int limit;
+
     @Option(names = "--publish", description = "Also publish each regression as an alert on the regressions alert topic.")
     boolean publish;
 
@@ -85,6 +90,9 @@ public final class RegressionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (limit < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--limit " + limit + " must be at least 1");
+        }
         RuleSpec rule = rule();
         Catalog catalog = catalogOption.load();
         Baseline baseline = readable(catalog.get(Baseline.requireValidName(baselineName)));
@@ -100,7 +108,7 @@ public final class RegressionCommand implements Callable<Integer> {
             comparison = comparison.published(RegressionAlerts.publish(kafka, rule, comparison));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? RegressionReport.json(comparison) : RegressionReport.text(comparison));
+        out.print(json ? RegressionReport.json(comparison, limit) : RegressionReport.text(comparison, limit));
         out.flush();
         return 0;
     }

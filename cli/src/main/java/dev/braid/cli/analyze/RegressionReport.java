@@ -1,6 +1,7 @@
 package dev.braid.cli.analyze;
 
 import dev.braid.cli.baseline.Baseline;
+import dev.braid.cli.observe.Page;
 import dev.braid.detect.baseline.BaselineSnapshot;
 import dev.braid.detect.baseline.Regression;
 
@@ -12,14 +13,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** An analysis as text for people and as JSON for agents and scripts; both list every regression. */
+/**
+ * An analysis as text for people and as JSON for agents and scripts: the first {@code --limit}
+ * regressions (tests, endpoints, pages, then new errors), text also within 25 KB, and how many
+ * there are in all.
+ */
 final class RegressionReport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Room kept for the line that says how many more there are. */
+    private static final int FOOTER_BYTES = 200;
 
     private RegressionReport() {}
 
-    static String text(Comparison comparison) {
+    static String text(Comparison comparison, int limit) {
         StringBuilder out = new StringBuilder();
         Baseline baseline = comparison.baseline();
         out.append("baseline ").append(baseline.name()).append(" (").append(baseline.time())
@@ -32,15 +39,18 @@ final class RegressionReport {
         }
         out.append(comparison.regressions().size()).append(" regression").append(comparison.regressions().size() == 1 ? "" : "s")
                 .append(": ").append(byKind(comparison)).append("\n");
+        int shown = 0;
         for (Regression regression : comparison.regressions()) {
-            out.append('\n').append(label(regression.kind())).append("  ").append(regression.summary()).append('\n');
-            for (Map.Entry<String, String> fact : regression.evidence().entrySet()) {
-                out.append("  ").append(fact.getKey()).append(": ").append(fact.getValue()).append('\n');
+            String block = block(regression);
+            if (shown == limit || out.length() + block.length() > Page.MAX_BYTES - FOOTER_BYTES) {
+                break;
             }
-            out.append("  events: ").append(String.join(", ", regression.eventIds())).append('\n');
-            if (!regression.traceIds().isEmpty()) {
-                out.append("  traces: ").append(String.join(", ", regression.traceIds())).append('\n');
-            }
+            out.append(block);
+            shown++;
+        }
+        if (shown < comparison.regressions().size()) {
+            out.append("\n-- ").append(shown).append(" of ").append(comparison.regressions().size())
+                    .append(" regressions shown; --limit N shows more, up to 25 KB of text\n");
         }
         if (comparison.published() > 0) {
             out.append("\npublished ").append(comparison.published()).append(" alert").append(comparison.published() == 1 ? "" : "s")
@@ -49,7 +59,20 @@ final class RegressionReport {
         return out.toString();
     }
 
-    static String json(Comparison comparison) throws Exception {
+    private static String block(Regression regression) {
+        StringBuilder out = new StringBuilder();
+        out.append('\n').append(label(regression.kind())).append("  ").append(regression.summary()).append('\n');
+        for (Map.Entry<String, String> fact : regression.evidence().entrySet()) {
+            out.append("  ").append(fact.getKey()).append(": ").append(fact.getValue()).append('\n');
+        }
+        out.append("  events: ").append(String.join(", ", regression.eventIds())).append('\n');
+        if (!regression.traceIds().isEmpty()) {
+            out.append("  traces: ").append(String.join(", ", regression.traceIds())).append('\n');
+        }
+        return out.toString();
+    }
+
+    static String json(Comparison comparison, int limit) throws Exception {
         ObjectNode root = JSON.createObjectNode();
         Baseline baseline = comparison.baseline();
         root.putObject("baseline")
@@ -64,8 +87,9 @@ final class RegressionReport {
                 .put("endpoints", after.endpoints().size())
                 .put("pages", after.pages().size())
                 .put("errorSignatures", after.errors().size());
+        root.put("total", comparison.regressions().size());
         ArrayNode regressions = root.putArray("regressions");
-        for (Regression regression : comparison.regressions()) {
+        for (Regression regression : comparison.regressions().subList(0, Math.min(limit, comparison.regressions().size()))) {
             ObjectNode node = regressions.addObject()
                     .put("kind", regression.kind().name())
                     .put("subject", regression.subject())

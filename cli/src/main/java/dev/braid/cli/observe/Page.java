@@ -17,10 +17,11 @@ import java.util.Map;
  * records while they fit and the limit allows, and a footer that says what was left out and the
  * exact command that shows the rest. Human text by default, one JSON document with {@code --json}.
  */
-final class Page {
+public final class Page {
 
     /** The most any observation prints (the brief's 25 KB per observation handed to an LLM). */
-    static final int MAX_BYTES = 25_000;
+    /** What one call may print: an observation handed to an LLM stays under 25 KB. */
+    public static final int MAX_BYTES = 25_000;
     /** Kept free for the footer, whose cursor and command line are not known in advance. */
     private static final int FOOTER_RESERVE = 1_500;
     private static final int CUT_FIELD_CHARS = 300;

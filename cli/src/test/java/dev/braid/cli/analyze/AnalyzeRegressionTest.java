@@ -90,6 +90,7 @@ class AnalyzeRegressionTest {
             JsonNode slower = report.path("regressions").get(1);
             assertThat(slower.path("summary").asText()).matches(".*p95 latency 2\\d\\d ms → 4\\d\\d ms.*");
             assertThat(ids(slower.path("traceIds"))).containsExactly("trace-checkout-later");
+            assertThat(report.path("total").asInt()).isEqualTo(3);
             assertThat(report.path("published").asInt()).isEqualTo(3);
 
             // The job's own test-regression rule alerts on the red test too; the analysis adds its three.
@@ -110,6 +111,10 @@ class AnalyzeRegressionTest {
                     "3 regressions: new error 1, slower endpoint 1, test failing 1",
                     "test failing  test 'cart adds an item' passed in the baseline and fails now on commit c9",
                     "  events: cart-3, cart-broken");
+            CliRun first = CliRun.of("analyze", "regression", "--baseline", "healthy", "--against", "broken", "--limit", "1",
+                    "--catalog", catalog);
+            assertThat(first.out()).contains("test failing  test 'cart adds an item'").doesNotContain("slower endpoint  ")
+                    .endsWith("-- 1 of 3 regressions shown; --limit N shows more, up to 25 KB of text\n");
             CliRun same = CliRun.of("analyze", "regression", "--baseline", "broken", "--against", "broken", "--catalog", catalog);
             assertThat(same.out()).endsWith("no regressions\n");
         } finally {
