@@ -1,12 +1,11 @@
 package dev.braid.cli.analyze;
 
-import dev.braid.cli.Durations;
 import dev.braid.cli.KafkaOptions;
 import dev.braid.cli.UserError;
 import dev.braid.cli.baseline.Baseline;
 import dev.braid.cli.baseline.Catalog;
 import dev.braid.cli.baseline.CatalogOption;
-import dev.braid.cli.baseline.FlinkOption;
+import dev.braid.cli.baseline.SavepointTrigger;
 import dev.braid.cli.baseline.FlinkRest;
 import dev.braid.cli.baseline.SavepointFiles;
 import dev.braid.detect.baseline.BaselineComparison;
@@ -72,18 +71,12 @@ public final class RegressionCommand implements Callable<Integer> {
             description = "Rule files to take the baseline-regression thresholds from (default: the bundled cep-rules).")
     Path rulesDir;
 
-    @Option(names = "--job", paramLabel = "ID|NAME", description = "With --live: the job (default: the one running job).")
-    String job;
-
-    @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
-            description = "With --live: how long to wait for the savepoint (default: ${DEFAULT-VALUE}).")
-    String timeout;
-
     @Mixin
     CatalogOption catalogOption;
 
+    /** With --live: the running job to compare with. */
     @Mixin
-    FlinkOption flink;
+    SavepointTrigger runningJob;
 
     @Mixin
     KafkaOptions kafka;
@@ -117,7 +110,7 @@ public final class RegressionCommand implements Callable<Integer> {
     private Comparison againstLiveJob(Catalog catalog, Baseline baseline, BaselineSnapshot before, RuleSpec rule) throws Exception {
         Path folder = Files.createTempDirectory("braid-live-");
         try {
-            FlinkRest.Savepoint now = flink.client().savepoint(job, folder.toUri(), Durations.parse("--timeout", timeout));
+            FlinkRest.Savepoint now = runningJob.take(folder.toUri());
             return compare(baseline, before, "the running job " + now.job(), now.location(), read(now.location()), rule);
         } finally {
             SavepointFiles.deleteTree(folder);

@@ -1,7 +1,6 @@
 package dev.braid.cli.baseline;
 
 import dev.braid.cli.BraidVersion;
-import dev.braid.cli.Durations;
 import dev.braid.cli.ingest.Git;
 
 import picocli.CommandLine.Command;
@@ -14,7 +13,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -37,11 +35,8 @@ final class SaveCommand implements Callable<Integer> {
     @Option(names = "--note", paramLabel = "TEXT", description = "What state the jobs are in, e.g. \"all tests green\".")
     String note;
 
-    @Option(names = "--job", paramLabel = "ID|NAME", description = "The Flink job (default: the one job running).")
-    String job;
-
     @Mixin
-    FlinkOption flink;
+    SavepointTrigger trigger;
 
     @Option(names = "--target-dir", paramLabel = "URI",
             description = "Where Flink writes the savepoint (default: baselines/ beside the catalog). Flink itself writes it:"
@@ -51,22 +46,17 @@ final class SaveCommand implements Callable<Integer> {
     @Mixin
     CatalogOption catalogOption;
 
-    @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
-            description = "Give up waiting for the savepoint after this long (default: ${DEFAULT-VALUE}).")
-    String timeout;
-
     @Option(names = "--replace", description = "Replace a baseline of the same name, deleting its local savepoint.")
     boolean replace;
 
     @Override
     public Integer call() throws InterruptedException {
         Baseline.requireValidName(name);
-        Duration giveUpAfter = Durations.parse("--timeout", timeout);
         Catalog catalog = catalogOption.load();
         if (!replace) {
             catalog.requireNew(name);
         }
-        FlinkRest.Savepoint savepoint = flink.client().savepoint(job, target(catalog), giveUpAfter);
+        FlinkRest.Savepoint savepoint = trigger.take(target(catalog));
         Baseline baseline = new Baseline(name, savepoint.location(), savepoint.job().name(), savepoint.job().id(),
                 BraidVersion.current(), checkedOutCommit(), Instant.now().truncatedTo(ChronoUnit.SECONDS), note);
         Optional<Baseline> replaced = catalog.add(baseline, replace);
