@@ -43,9 +43,7 @@ final class EndpointBaseline implements Tracked<EndpointStats> {
     @Override
     public String key(NormalizedEvent event) {
         NetworkRequest request = (NetworkRequest) event.getPayload();
-        String host = Routes.host(request.getUrl());
-        String where = host != null ? host : service(event);
-        return where + ' ' + method(request) + ' ' + Routes.route(request.getUrl());
+        return key(event, request, Routes.of(request.getUrl()));
     }
 
     @Override
@@ -63,12 +61,19 @@ final class EndpointBaseline implements Tracked<EndpointStats> {
         return stats;
     }
 
+    /** The host, or the service for a relative URL, then method and route template. */
+    private static String key(NormalizedEvent event, NetworkRequest request, Routes.Route route) {
+        String where = route.host().isEmpty() ? service(event) : route.host();
+        return where + ' ' + method(request) + ' ' + route.path();
+    }
+
     private EndpointStats first(NormalizedEvent event) {
         NetworkRequest request = (NetworkRequest) event.getPayload();
+        Routes.Route route = Routes.of(request.getUrl());
         return EndpointStats.newBuilder()
-                .setEndpoint(key(event))
+                .setEndpoint(key(event, request, route))
                 .setMethod(method(request))
-                .setRoute(Routes.route(request.getUrl()))
+                .setRoute(route.path())
                 .setStatusCodes(new HashMap<>())
                 .setLatency(Sketches.emptySeries())
                 .setLastEventId(event.getId())

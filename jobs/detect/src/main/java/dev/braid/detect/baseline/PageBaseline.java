@@ -35,7 +35,7 @@ final class PageBaseline implements Tracked<PageVitals> {
 
     @Override
     public String key(NormalizedEvent event) {
-        return Routes.page(((WebVital) event.getPayload()).getPage());
+        return Routes.of(((WebVital) event.getPayload()).getPage()).page();
     }
 
     @Override

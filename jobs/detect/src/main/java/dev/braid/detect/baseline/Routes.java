@@ -17,25 +17,17 @@ public final class Routes {
 
     private Routes() {}
 
-    /** {@code host/path/template} of a URL; a relative URL gives just the path template. */
-    public static String page(String url) {
-        Parts parts = parts(url);
-        return parts.host + parts.route;
+    /** A URL's host (empty for a relative URL) and path template. */
+    public record Route(String host, String path) {
+
+        /** {@code host/path/template}; a relative URL gives just the path template. */
+        public String page() {
+            return host + path;
+        }
     }
 
-    /** The host of an absolute URL, or null. */
-    public static String host(String url) {
-        return parts(url).host.isEmpty() ? null : parts(url).host;
-    }
-
-    /** The path template of a URL: ids, numbers, hashes and tokens replaced by placeholders. */
-    public static String route(String url) {
-        return parts(url).route;
-    }
-
-    private record Parts(String host, String route) {}
-
-    private static Parts parts(String url) {
+    /** Parses the URL once: ids, numbers, hashes and tokens in its path become placeholders. */
+    public static Route of(String url) {
         String host = "";
         String path = url;
         try {
@@ -48,7 +40,7 @@ public final class Routes {
             int cut = indexOfAny(url, '?', '#');
             path = cut < 0 ? url : url.substring(0, cut);
         }
-        return new Parts(host, template(path));
+        return new Route(host, template(path));
     }
 
     private static String template(String path) {

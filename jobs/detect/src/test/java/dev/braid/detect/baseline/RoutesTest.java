@@ -20,7 +20,7 @@ class RoutesTest {
             "/search?q=a b                                           | /search",
     })
     void pagesAreTheHostAndTheRouteTemplate(String url, String page) {
-        assertThat(Routes.page(url)).isEqualTo(page);
+        assertThat(Routes.of(url).page()).isEqualTo(page);
     }
 
     @ParameterizedTest
@@ -29,7 +29,7 @@ class RoutesTest {
             "/api/orders/1234                         |                  | /api/orders/{id}",
     })
     void endpointsSplitTheHostFromTheRoute(String url, String host, String route) {
-        assertThat(Routes.host(url)).isEqualTo(host);
-        assertThat(Routes.route(url)).isEqualTo(route);
+        assertThat(Routes.of(url).host()).isEqualTo(host == null ? "" : host);
+        assertThat(Routes.of(url).path()).isEqualTo(route);
     }
 }
