@@ -5,9 +5,9 @@ import dev.braid.cli.UserError;
 import dev.braid.cli.baseline.Baseline;
 import dev.braid.cli.baseline.Catalog;
 import dev.braid.cli.baseline.CatalogOption;
-import dev.braid.cli.baseline.SavepointTrigger;
 import dev.braid.cli.baseline.FlinkRest;
 import dev.braid.cli.baseline.SavepointFiles;
+import dev.braid.cli.baseline.SavepointTrigger;
 import dev.braid.detect.baseline.BaselineComparison;
 import dev.braid.detect.baseline.BaselineReader;
 import dev.braid.detect.baseline.BaselineRegression;
@@ -88,14 +88,13 @@ public final class RegressionCommand implements Callable<Integer> {
         }
         RuleSpec rule = rule();
         Catalog catalog = catalogOption.load();
-        Baseline baseline = readable(catalog.get(Baseline.requireValidName(baselineName)));
-        BaselineSnapshot before = read(baseline.savepoint());
+        Baseline baseline = catalog.get(Baseline.requireValidName(baselineName)).requireSavepoint();
         Comparison comparison;
         if (against.live) {
-            comparison = againstLiveJob(catalog, baseline, before, rule);
+            comparison = againstLiveJob(baseline, rule);
         } else {
-            Baseline later = readable(catalog.get(Baseline.requireValidName(against.name)));
-            comparison = compare(baseline, before, "baseline " + later.name(), later.savepoint(), read(later.savepoint()), rule);
+            Baseline later = catalog.get(Baseline.requireValidName(against.name)).requireSavepoint();
+            comparison = compare(baseline, "baseline " + later.name(), later.savepoint(), rule);
         }
         if (publish) {
             comparison = comparison.published(RegressionAlerts.publish(kafka, rule, comparison));
@@ -107,33 +106,30 @@ public final class RegressionCommand implements Callable<Integer> {
     }
 
     /** A savepoint taken for this comparison only, in a temporary folder, and removed afterwards. */
-    private Comparison againstLiveJob(Catalog catalog, Baseline baseline, BaselineSnapshot before, RuleSpec rule) throws Exception {
+    private Comparison againstLiveJob(Baseline baseline, RuleSpec rule) throws Exception {
+        // A baseline without baseline state fails before a savepoint of the running job is taken for nothing.
+        readable(() -> BaselineReader.check(baseline.savepoint()));
         Path folder = Files.createTempDirectory("braid-live-");
         try {
             FlinkRest.Savepoint now = runningJob.take(folder.toUri());
-            return compare(baseline, before, "the running job " + now.job(), now.location(), read(now.location()), rule);
+            return compare(baseline, "the running job " + now.job(), now.location(), rule);
         } finally {
             SavepointFiles.deleteTree(folder);
         }
     }
 
-    private static Comparison compare(Baseline baseline, BaselineSnapshot before, String laterName, String laterSavepoint,
-            BaselineSnapshot after, RuleSpec rule) {
-        List<Regression> regressions = new BaselineComparison(rule).regressions(before, after);
-        return new Comparison(baseline, laterName, laterSavepoint, before, after, regressions, 0);
+    /** Reads both savepoints in one batch job and compares them. */
+    private static Comparison compare(Baseline baseline, String laterName, String laterSavepoint, RuleSpec rule)
+            throws Exception {
+        List<BaselineSnapshot> states = readable(() -> BaselineReader.read(baseline.savepoint(), laterSavepoint));
+        List<Regression> regressions = new BaselineComparison(rule).regressions(states.get(0), states.get(1));
+        return new Comparison(baseline, laterName, laterSavepoint, states.get(1), regressions, 0);
     }
 
-    private static Baseline readable(Baseline baseline) {
-        if (baseline.savepointMissing()) {
-            throw new UserError("baseline " + baseline.name() + ": its savepoint " + baseline.savepoint()
-                    + " is gone (no _metadata); remove the entry with 'braid baseline delete " + baseline.name() + "'");
-        }
-        return baseline;
-    }
-
-    private static BaselineSnapshot read(String savepoint) throws Exception {
+    /** A savepoint that holds no baseline state is the user's to fix: one line. */
+    private static <T> T readable(Callable<T> read) throws Exception {
         try {
-            return BaselineReader.read(savepoint);
+            return read.call();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }

@@ -49,9 +49,13 @@ public record Baseline(String name, String savepoint, String jobName, String job
         return "file".equals(location.getScheme()) ? Optional.of(Path.of(location)) : Optional.empty();
     }
 
-    /** Whether the savepoint is known to be gone: a local folder without Flink's {@code _metadata}. */
-    public boolean savepointMissing() {
-        return localSavepoint().map(dir -> !Files.isRegularFile(dir.resolve("_metadata"))).orElse(false);
+    /** This baseline, unless its savepoint is known to be gone: a local folder without Flink's {@code _metadata}. */
+    public Baseline requireSavepoint() {
+        if (localSavepoint().map(dir -> !Files.isRegularFile(dir.resolve("_metadata"))).orElse(false)) {
+            throw new UserError("baseline " + name + ": its savepoint " + savepoint
+                    + " is gone (no _metadata); remove the entry with 'braid baseline delete " + name + "'");
+        }
+        return this;
     }
 
     ObjectNode toJson() {

@@ -30,11 +30,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Baseline baseline = catalogOption.load().get(Baseline.requireValidName(name));
-        if (baseline.savepointMissing()) {
-            throw new UserError("baseline " + name + ": its savepoint " + baseline.savepoint()
-                    + " is gone (no _metadata); remove the entry with 'braid baseline delete " + name + "'");
-        }
+        Baseline baseline = catalogOption.load().get(Baseline.requireValidName(name)).requireSavepoint();
         return local.run(baseline.savepoint(), "restored from baseline " + name + " (" + baseline.savepoint() + ")");
     }
 }

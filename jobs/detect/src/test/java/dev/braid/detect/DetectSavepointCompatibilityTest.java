@@ -154,8 +154,9 @@ class DetectSavepointCompatibilityTest {
                     .containsEntry("suspect-commits", BREAKING_COMMIT);
             assertThat(AvroRecords.decodeAll(kafka.readCommitted(topics.fixes()), Fix.class)).isEmpty();
 
-            BaselineSnapshot before = BaselineReader.read(released, new EmbeddedRocksDBStateBackend());
-            BaselineSnapshot after = BaselineReader.read(resaved, new EmbeddedRocksDBStateBackend());
+            List<BaselineSnapshot> read = BaselineReader.read(new EmbeddedRocksDBStateBackend(), released, resaved);
+            BaselineSnapshot before = read.get(0);
+            BaselineSnapshot after = read.get(1);
             assertThatTheScenariosBaselineIsIn(before);
             assertThat(after.tests()).isEqualTo(before.tests());
             assertThat(after.pages()).isEqualTo(before.pages());

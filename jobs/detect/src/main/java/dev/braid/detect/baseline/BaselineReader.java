@@ -25,6 +25,7 @@ import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads the baseline state out of a savepoint (or retained checkpoint) with the State Processor
- * API: one batch job that reads the four keyed states of the detect job's baseline operators.
+ * API: one batch job that reads the four keyed states of the detect job's baseline operators, of
+ * every savepoint asked for.
  */
 public final class BaselineReader {
 
@@ -43,24 +45,36 @@ public final class BaselineReader {
     private BaselineReader() {}
 
     /** Reads with the heap backend: a canonical savepoint restores into any backend. */
-    public static BaselineSnapshot read(String savepoint) throws Exception {
-        return read(savepoint, new HashMapStateBackend());
+    public static List<BaselineSnapshot> read(String... savepoints) throws Exception {
+        return read(new HashMapStateBackend(), savepoints);
     }
 
-    public static BaselineSnapshot read(String savepoint, StateBackend backend) throws Exception {
-        requireBaselineState(savepoint);
+    /**
+     * Each savepoint's baseline state, in the order given. All are read by one batch job: reading
+     * starts a local cluster, and once is enough.
+     */
+    public static List<BaselineSnapshot> read(StateBackend backend, String... savepoints) throws Exception {
+        for (String savepoint : savepoints) {
+            check(savepoint);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SavepointReader reader = SavepointReader.read(env, savepoint, backend);
-        CloseableIterator<Tuple2<String, TestStats>> tests = collect(reader, BaselineState.TESTS_UID, TestStats.class);
-        CloseableIterator<Tuple2<String, EndpointStats>> endpoints = collect(reader, BaselineState.ENDPOINTS_UID, EndpointStats.class);
-        CloseableIterator<Tuple2<String, PageVitals>> pages = collect(reader, BaselineState.PAGES_UID, PageVitals.class);
-        CloseableIterator<Tuple2<String, ErrorStats>> errors = collect(reader, BaselineState.ERRORS_UID, ErrorStats.class);
-        env.executeAsync("braid: read baseline " + savepoint);
-        return new BaselineSnapshot(drain(tests), drain(endpoints), drain(pages), drain(errors));
+        List<Collected> collected = new ArrayList<>();
+        for (String savepoint : savepoints) {
+            collected.add(Collected.of(SavepointReader.read(env, savepoint, backend)));
+        }
+        env.executeAsync("braid: read baselines " + String.join(", ", savepoints));
+        List<BaselineSnapshot> snapshots = new ArrayList<>();
+        for (Collected one : collected) {
+            snapshots.add(one.drain());
+        }
+        return snapshots;
     }
 
-    /** A savepoint of a job without the baseline operators fails here, saying so, not deep in a read. */
-    private static void requireBaselineState(String savepoint) throws IOException {
+    /**
+     * The savepoint, once it is known to hold baseline state: a savepoint of a job without the
+     * baseline operators fails here, saying so, not deep in a read.
+     */
+    public static String check(String savepoint) throws IOException {
         CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(savepoint);
         Set<OperatorID> present = metadata.getOperatorStates().stream()
                 .map(OperatorState::getOperatorID).collect(Collectors.toSet());
@@ -71,9 +85,30 @@ public final class BaselineReader {
             throw new IllegalArgumentException(savepoint + " has no baseline state (operators " + String.join(", ", missing)
                     + "): take it of a job that runs detect with the " + BaselineRegression.RULE + " rule enabled");
         }
+        return savepoint;
     }
 
-    /** All four are collected from one job: reading a savepoint starts a local cluster, once. */
+    /** One savepoint's four states, collected as the batch job runs. */
+    private record Collected(
+            CloseableIterator<Tuple2<String, TestStats>> tests,
+            CloseableIterator<Tuple2<String, EndpointStats>> endpoints,
+            CloseableIterator<Tuple2<String, PageVitals>> pages,
+            CloseableIterator<Tuple2<String, ErrorStats>> errors) {
+
+        static Collected of(SavepointReader reader) throws IOException {
+            return new Collected(
+                    collect(reader, BaselineState.TESTS_UID, TestStats.class),
+                    collect(reader, BaselineState.ENDPOINTS_UID, EndpointStats.class),
+                    collect(reader, BaselineState.PAGES_UID, PageVitals.class),
+                    collect(reader, BaselineState.ERRORS_UID, ErrorStats.class));
+        }
+
+        BaselineSnapshot drain() throws Exception {
+            return new BaselineSnapshot(BaselineReader.drain(tests), BaselineReader.drain(endpoints),
+                    BaselineReader.drain(pages), BaselineReader.drain(errors));
+        }
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static <S> CloseableIterator<Tuple2<String, S>> collect(SavepointReader reader, String uid, Class<S> type)
             throws IOException {

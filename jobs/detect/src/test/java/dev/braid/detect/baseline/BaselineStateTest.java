@@ -68,7 +68,7 @@ class BaselineStateTest {
         kafka.awaitCommitted(config.topics().alerts(AlertFamily.AGENT), 1, PATIENCE);
         String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
 
-        BaselineSnapshot baseline = BaselineReader.read(savepoint, new EmbeddedRocksDBStateBackend());
+        BaselineSnapshot baseline = BaselineReader.read(new EmbeddedRocksDBStateBackend(), savepoint).get(0);
 
         assertThat(baseline.tests()).containsOnlyKeys("acme/shop|cart adds an item", "acme/shop|checkout totals");
         assertThat(baseline.tests().get("acme/shop|cart adds an item")).satisfies(test -> {
