@@ -1,7 +1,8 @@
 package dev.braid.cli;
 
+import dev.braid.connectors.Checkpointing;
 import dev.braid.connectors.JobDefaults;
-import dev.braid.connectors.Options;
+import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.TopicSpec;
 import dev.braid.connectors.Topics;
 import dev.braid.correlate.CorrelateConfig;
@@ -22,13 +23,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The jobs wired into one local Flink job, each exactly as its job jar wires it: their Kafka
@@ -40,6 +41,15 @@ final class LocalJobs {
 
     private static final List<String> SHARED_PREFIXES = List.of("braid.kafka.", "braid.topics.");
 
+    /** Options every job takes that are not under a shared prefix. */
+    private static final Set<String> SHARED_KEYS = sharedKeys();
+
+    /**
+     * The instance id of local runs: their transactional ids never meet those of a cluster
+     * deployment on its default, so neither fences the other's sinks.
+     */
+    static final String LOCAL_INSTANCE_ID = "local";
+
     /** The REST API listens on the loopback only: anyone who reaches it can cancel the jobs. */
     private static final String REST_HOST = "localhost";
 
@@ -50,8 +60,7 @@ final class LocalJobs {
         Map<String, String> own = new TreeMap<>();
         String prefix = "braid." + name(job) + ".";
         options.forEach((key, value) -> {
-            if (key.startsWith(prefix) || SHARED_PREFIXES.stream().anyMatch(key::startsWith)
-                    || key.equals(Options.CHECKPOINT_INTERVAL.key())) {
+            if (key.startsWith(prefix) || SHARED_PREFIXES.stream().anyMatch(key::startsWith) || SHARED_KEYS.contains(key)) {
                 own.put(key, value);
             }
         });
@@ -62,7 +71,7 @@ final class LocalJobs {
     static void rejectForeignOptions(Map<String, String> options) {
         List<String> foreign = new ArrayList<>();
         for (String key : options.keySet()) {
-            boolean known = key.equals(Options.CHECKPOINT_INTERVAL.key())
+            boolean known = SHARED_KEYS.contains(key)
                     || SHARED_PREFIXES.stream().anyMatch(key::startsWith)
                     || EnumSet.allOf(Job.class).stream().anyMatch(job -> key.startsWith("braid." + name(job) + "."));
             if (!known) {
@@ -71,7 +80,7 @@ final class LocalJobs {
         }
         if (!foreign.isEmpty()) {
             throw new UserError("unknown option(s) " + foreign + ": options start with braid.kafka., braid.topics.,"
-                    + " braid.normalize., braid.correlate., braid.detect. or are braid.checkpoint-interval");
+                    + " braid.normalize., braid.correlate., braid.detect. or are one of " + SHARED_KEYS);
         }
     }
 
@@ -80,7 +89,7 @@ final class LocalJobs {
      * from {@code restorePath} (a savepoint or checkpoint as Flink names it, or null for none) and
      * serving its REST API on {@code localhost:restPort} (a port {@link #restPort} picked).
      */
-    static StreamExecutionEnvironment environment(int parallelism, Path stateDir, String restorePath, Duration checkpointInterval,
+    static StreamExecutionEnvironment environment(int parallelism, Path stateDir, String restorePath, Checkpointing checkpointing,
                                                   int restPort) {
         Configuration local = new Configuration();
         local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
@@ -93,7 +102,7 @@ final class LocalJobs {
         local.set(RestOptions.BIND_PORT, String.valueOf(restPort));
         local.set(RestOptions.PORT, restPort);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, local);
-        JobDefaults.apply(env, checkpointInterval);
+        JobDefaults.apply(env, checkpointing);
         return env;
     }
 
@@ -117,8 +126,9 @@ final class LocalJobs {
     }
 
     /** Wires the jobs; an invalid option fails here with the job's own message. */
-    static void wire(StreamExecutionEnvironment env, Set<Job> jobs, Map<String, String> options) {
-        rejectForeignOptions(options);
+    static void wire(StreamExecutionEnvironment env, Set<Job> jobs, Map<String, String> given) {
+        rejectForeignOptions(given);
+        Map<String, String> options = withLocalInstanceId(given);
         try {
             if (jobs.contains(Job.NORMALIZE)) {
                 NormalizeJob.wireKafka(env, NormalizeConfig.from(configOf(Job.NORMALIZE, options)));
@@ -139,8 +149,27 @@ final class LocalJobs {
         return Topics.from(configOf(Job.NORMALIZE, options)).all();
     }
 
-    static Duration checkpointInterval(Map<String, String> options) {
-        return configOf(Job.NORMALIZE, options).get(Options.CHECKPOINT_INTERVAL);
+    /** The checkpoint settings every job shares, checked against the transaction timeout. */
+    static Checkpointing checkpointing(Map<String, String> options) {
+        Configuration config = configOf(Job.NORMALIZE, withLocalInstanceId(options));
+        try {
+            return Checkpointing.from(config, KafkaSettings.from(config));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> withLocalInstanceId(Map<String, String> options) {
+        Map<String, String> local = new TreeMap<>(options);
+        local.putIfAbsent(KafkaSettings.INSTANCE_ID.key(), LOCAL_INSTANCE_ID);
+        return local;
+    }
+
+    private static Set<String> sharedKeys() {
+        Set<String> keys = new TreeSet<>();
+        Checkpointing.options().forEach(option -> keys.add(option.key()));
+        keys.add(KafkaSettings.INSTANCE_ID.key());
+        return keys;
     }
 
     private static String name(Job job) {

@@ -82,7 +82,7 @@ public final class LocalRun {
         Map<String, String> options = options();
         int port = LocalJobs.restPort("--rest-port", restPort);
         StreamExecutionEnvironment env = LocalJobs.environment(parallelism, stateDir, restorePath,
-                LocalJobs.checkpointInterval(options), port);
+                LocalJobs.checkpointing(options), port);
         LocalJobs.wire(env, jobs, options);
         List<TopicSpec> topics = LocalJobs.topics(options);
         if (createTopics) {

@@ -7,15 +7,23 @@ import org.apache.flink.formats.avro.AvroSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Writes a SpecificRecord as plain Avro binary (no registry framing) to one topic, with a string
- * key and the record's own event time as the Kafka timestamp.
+ * key and the record's own time as the Kafka timestamp, kept within
+ * {@code [publication - }{@link #RETENTION_FLOOR}{@code , publication]}: retention deletes a segment
+ * by its newest timestamp, so history published today with last month's event time would be
+ * deleted minutes after it was written, and brokers refuse timestamps far in the future
+ * ({@code message.timestamp.after.max.ms}). Readers take the exact time from the record.
  */
 public final class AvroRecordSerializer<T extends SpecificRecord>
         implements KafkaRecordSerializationSchema<T> {
 
     private static final long serialVersionUID = 1L;
+
+    /** How far behind its publication a record's Kafka timestamp may be: well inside every topic's retention. */
+    public static final Duration RETENTION_FLOOR = Duration.ofDays(1);
 
     private final String topic;
     private final AvroSerializationSchema<T> valueSchema;
@@ -47,8 +55,13 @@ public final class AvroRecordSerializer<T extends SpecificRecord>
         return new ProducerRecord<>(
                 topic,
                 null,
-                timestampOf.apply(element),
+                kafkaTimestamp(timestampOf.apply(element), System.currentTimeMillis()),
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 valueSchema.serialize(element));
+    }
+
+    /** The record's own time, unless that is in the future or older than the retention floor. */
+    static long kafkaTimestamp(long recordTime, long publication) {
+        return Math.min(publication, Math.max(recordTime, publication - RETENTION_FLOOR.toMillis()));
     }
 }

@@ -18,9 +18,10 @@ public final class JobDefaults {
     /**
      * Exactly-once checkpoints, RocksDB state with incremental checkpoints retained on cancel (so a
      * cancelled job can be restarted from its last one), and fail-fast on missing uids and on any
-     * type that would fall back to Kryo.
+     * type that would fall back to Kryo. Checkpoints time out, pause and tolerate failures as
+     * {@link Checkpointing} says, which it checked against the sinks' transaction timeout.
      */
-    public static void apply(StreamExecutionEnvironment env, Duration checkpointInterval) {
+    public static void apply(StreamExecutionEnvironment env, Checkpointing checkpointing) {
         Configuration config = new Configuration();
         config.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         config.set(PipelineOptions.GENERIC_TYPES, false);
@@ -28,7 +29,16 @@ public final class JobDefaults {
         config.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         config.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        config.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointing.timeout());
+        config.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, checkpointing.minPause());
+        config.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, checkpointing.tolerableFailures());
+        checkpointing.directory().ifPresent(dir -> config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
         env.configure(config);
-        env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.enableCheckpointing(checkpointing.interval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    /** The defaults with production checkpoint settings but this interval: tests and benchmarks. */
+    public static void apply(StreamExecutionEnvironment env, Duration checkpointInterval) {
+        apply(env, Checkpointing.withInterval(checkpointInterval));
     }
 }

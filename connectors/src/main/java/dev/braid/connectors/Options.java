@@ -3,6 +3,7 @@ package dev.braid.connectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +29,8 @@ public final class Options {
         Set<String> known = new TreeSet<>();
         jobOptions.forEach(option -> known.add(option.key()));
         Topics.options().forEach(option -> known.add(option.key()));
-        known.add(KafkaSettings.BOOTSTRAP_SERVERS.key());
-        known.add(KafkaSettings.TRANSACTION_TIMEOUT.key());
-        known.add(CHECKPOINT_INTERVAL.key());
+        KafkaSettings.options().forEach(option -> known.add(option.key()));
+        Checkpointing.options().forEach(option -> known.add(option.key()));
         List<String> unknown = new ArrayList<>();
         for (String key : config.keySet()) {
             if (key.startsWith("braid.") && !known.contains(key)
@@ -44,7 +44,7 @@ public final class Options {
         }
     }
 
-    public static Duration positive(Configuration config, ConfigOption<Duration> option) {
+    public static Duration positive(ReadableConfig config, ConfigOption<Duration> option) {
         Duration value = config.get(option);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(option.key() + " = " + value + " must be positive, for example 5 s");
@@ -52,22 +52,11 @@ public final class Options {
         return value;
     }
 
-    public static Duration notNegative(Configuration config, ConfigOption<Duration> option) {
+    public static Duration notNegative(ReadableConfig config, ConfigOption<Duration> option) {
         Duration value = config.get(option);
         if (value.isNegative()) {
             throw new IllegalArgumentException(option.key() + " = " + value + " must not be negative");
         }
         return value;
-    }
-
-    /** The checkpoint interval, which must be shorter than the sinks' transaction timeout. */
-    public static Duration checkpointInterval(Configuration config, KafkaSettings kafka) {
-        Duration interval = positive(config, CHECKPOINT_INTERVAL);
-        if (interval.compareTo(kafka.transactionTimeout()) >= 0) {
-            throw new IllegalArgumentException(CHECKPOINT_INTERVAL.key() + " = " + interval
-                    + " must be shorter than " + KafkaSettings.TRANSACTION_TIMEOUT.key() + " = " + kafka.transactionTimeout()
-                    + ", or open transactions time out before their checkpoint commits them");
-        }
-        return interval;
     }
 }

@@ -1,5 +1,6 @@
 package dev.braid.correlate;
 
+import dev.braid.connectors.Checkpointing;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
@@ -76,7 +77,7 @@ public final class CorrelateConfig implements Serializable {
     private final int maxTraceBytes;
     private final int maxCommitsPerBranch;
     private final Duration historyTtl;
-    private final Duration checkpointInterval;
+    private final Checkpointing checkpointing;
 
     private CorrelateConfig(Configuration config) {
         Options.rejectUnknownKeys(config, "correlate", JOB_OPTIONS);
@@ -90,7 +91,7 @@ public final class CorrelateConfig implements Serializable {
         this.outOfOrderness = Options.positive(config, OUT_OF_ORDERNESS);
         this.idleness = Options.positive(config, IDLENESS);
         this.historyTtl = Options.positive(config, HISTORY_TTL);
-        this.checkpointInterval = Options.checkpointInterval(config, kafka);
+        this.checkpointing = Checkpointing.from(config, kafka);
         long traceBytes = config.get(MAX_TRACE_SIZE).getBytes();
         if (traceBytes < 2048 || traceBytes > 1024 * 1024) {
             throw new IllegalArgumentException(MAX_TRACE_SIZE.key() + " = " + traceBytes + " bytes must be between 2kb and 1mb");
@@ -122,5 +123,6 @@ public final class CorrelateConfig implements Serializable {
     public int maxTraceBytes() { return maxTraceBytes; }
     public int maxCommitsPerBranch() { return maxCommitsPerBranch; }
     public Duration historyTtl() { return historyTtl; }
-    public Duration checkpointInterval() { return checkpointInterval; }
+    public Checkpointing checkpointing() { return checkpointing; }
+    public Duration checkpointInterval() { return checkpointing.interval(); }
 }

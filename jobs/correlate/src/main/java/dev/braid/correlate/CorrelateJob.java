@@ -23,7 +23,8 @@ public final class CorrelateJob {
     public static void main(String[] args) throws Exception {
         CorrelateConfig config = configFromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobDefaults.apply(env, config.checkpointInterval());
+        JobDefaults.apply(env, config.checkpointing());
+        config.checkpointing().requireDirectory(env.getConfiguration());
         wireKafka(env, config);
         env.execute("braid-correlate");
     }
@@ -49,8 +50,10 @@ public final class CorrelateJob {
                 config,
                 events,
                 BraidKafka.exactlyOnceSink(config.kafka(), config.topics().traces(), CorrelatedTrace.class,
-                        CorrelatedTrace::getTraceId, trace -> trace.getEnd().toEpochMilli(), config.groupId() + "-traces"),
+                        CorrelatedTrace::getTraceId, trace -> trace.getEnd().toEpochMilli(),
+                        config.kafka().transactionalIdPrefix(config.groupId(), "traces")),
                 BraidKafka.exactlyOnceSink(config.kafka(), config.topics().lateEvents(), NormalizedEvent.class,
-                        NormalizedEvent::getId, event -> event.getEventTime().toEpochMilli(), config.groupId() + "-late-events"));
+                        NormalizedEvent::getId, event -> event.getEventTime().toEpochMilli(),
+                        config.kafka().transactionalIdPrefix(config.groupId(), "late-events")));
     }
 }

@@ -1,5 +1,6 @@
 package dev.braid.detect;
 
+import dev.braid.connectors.Checkpointing;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
@@ -48,7 +49,7 @@ public final class DetectConfig implements Serializable {
     private final List<RuleSpec> rules;
     private final Duration outOfOrderness;
     private final Duration idleness;
-    private final Duration checkpointInterval;
+    private final Checkpointing checkpointing;
 
     private DetectConfig(Configuration config) {
         Options.rejectUnknownKeys(config, "detect", JOB_OPTIONS);
@@ -57,7 +58,7 @@ public final class DetectConfig implements Serializable {
         this.groupId = config.get(GROUP_ID);
         this.outOfOrderness = Options.positive(config, OUT_OF_ORDERNESS);
         this.idleness = Options.positive(config, IDLENESS);
-        this.checkpointInterval = Options.checkpointInterval(config, kafka);
+        this.checkpointing = Checkpointing.from(config, kafka);
         String rulesDir = config.get(RULES_DIR);
         this.rules = List.copyOf(rulesDir == null ? RuleFiles.bundled() : RuleFiles.load(Path.of(rulesDir)));
         if (rules.isEmpty()) {
@@ -76,5 +77,6 @@ public final class DetectConfig implements Serializable {
     public List<RuleSpec> rules() { return rules; }
     public Duration outOfOrderness() { return outOfOrderness; }
     public Duration idleness() { return idleness; }
-    public Duration checkpointInterval() { return checkpointInterval; }
+    public Checkpointing checkpointing() { return checkpointing; }
+    public Duration checkpointInterval() { return checkpointing.interval(); }
 }

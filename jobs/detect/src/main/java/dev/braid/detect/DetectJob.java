@@ -30,7 +30,8 @@ public final class DetectJob {
     public static void main(String[] args) throws Exception {
         DetectConfig config = configFromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobDefaults.apply(env, config.checkpointInterval());
+        JobDefaults.apply(env, config.checkpointing());
+        config.checkpointing().requireDirectory(env.getConfiguration());
         wireKafka(env, config);
         env.execute("braid-detect");
     }
@@ -55,11 +56,13 @@ public final class DetectJob {
         for (AlertFamily family : AlertFamily.values()) {
             alertSinks.put(family, BraidKafka.exactlyOnceSink(config.kafka(), config.topics().alerts(family), Alert.class,
                     DetectJob::alertKey, alert -> alert.getLastEventTime().toEpochMilli(),
-                    config.groupId() + "-alerts-" + family.name().toLowerCase(Locale.ROOT).replace('_', '-')));
+                    config.kafka().transactionalIdPrefix(config.groupId(),
+                            "alerts-" + family.name().toLowerCase(Locale.ROOT).replace('_', '-'))));
         }
         DetectPipeline.define(env, config, events, alertSinks,
                 BraidKafka.exactlyOnceSink(config.kafka(), config.topics().fixes(), Fix.class,
-                        Fix::getSignature, fix -> fix.getSuccessTime().toEpochMilli(), config.groupId() + "-fixes"));
+                        Fix::getSignature, fix -> fix.getSuccessTime().toEpochMilli(),
+                        config.kafka().transactionalIdPrefix(config.groupId(), "fixes")));
     }
 
     /** Alerts are keyed by rule and key, so that an alert's open, updates and resolution share a partition. */

@@ -1,5 +1,6 @@
 package dev.braid.normalize;
 
+import dev.braid.connectors.Checkpointing;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
@@ -54,7 +55,7 @@ public final class NormalizeConfig implements Serializable {
     private final Duration outOfOrderness;
     private final Duration idleness;
     private final Duration dedupTtl;
-    private final Duration checkpointInterval;
+    private final Checkpointing checkpointing;
 
     private NormalizeConfig(Configuration config) {
         Options.rejectUnknownKeys(config, "normalize", JOB_OPTIONS);
@@ -65,7 +66,7 @@ public final class NormalizeConfig implements Serializable {
         this.outOfOrderness = Options.positive(config, OUT_OF_ORDERNESS);
         this.idleness = Options.positive(config, IDLENESS);
         this.dedupTtl = Options.positive(config, DEDUP_TTL);
-        this.checkpointInterval = Options.checkpointInterval(config, kafka);
+        this.checkpointing = Checkpointing.from(config, kafka);
         requireBetween(MAX_RECORD_SIZE, maxRecordBytes, 1024, 64L * 1024 * 1024, "1kb and 64mb");
     }
 
@@ -110,7 +111,11 @@ public final class NormalizeConfig implements Serializable {
         return dedupTtl;
     }
 
+    public Checkpointing checkpointing() {
+        return checkpointing;
+    }
+
     public Duration checkpointInterval() {
-        return checkpointInterval;
+        return checkpointing.interval();
     }
 }

@@ -28,7 +28,8 @@ public final class NormalizeJob {
     public static void main(String[] args) throws Exception {
         NormalizeConfig config = configFromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobDefaults.apply(env, config.checkpointInterval());
+        JobDefaults.apply(env, config.checkpointing());
+        config.checkpointing().requireDirectory(env.getConfiguration());
         wireKafka(env, config);
         env.execute("braid-normalize");
     }
@@ -67,8 +68,10 @@ public final class NormalizeJob {
                 config,
                 sources,
                 BraidKafka.exactlyOnceSink(config.kafka(), topics.events(), NormalizedEvent.class,
-                        EventKeys::bestKey, event -> event.getEventTime().toEpochMilli(), config.groupId() + "-events"),
+                        EventKeys::bestKey, event -> event.getEventTime().toEpochMilli(),
+                        config.kafka().transactionalIdPrefix(config.groupId(), "events")),
                 BraidKafka.exactlyOnceSink(config.kafka(), topics.deadLetters(), DeadLetter.class,
-                        DeadLetter::getSourceTopic, letter -> letter.getTime().toEpochMilli(), config.groupId() + "-dead-letters"));
+                        DeadLetter::getSourceTopic, letter -> letter.getTime().toEpochMilli(),
+                        config.kafka().transactionalIdPrefix(config.groupId(), "dead-letters")));
     }
 }

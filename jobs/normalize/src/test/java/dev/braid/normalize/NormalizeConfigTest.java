@@ -1,7 +1,9 @@
 package dev.braid.normalize;
 
+import dev.braid.connectors.Checkpointing;
 import dev.braid.schema.Source;
 
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +101,75 @@ class NormalizeConfigTest {
     void transactionTimeoutAboveTheBrokersFifteenMinuteLimitIsRejected() {
         assertRejected(Map.of(BOOTSTRAP, "localhost:9092", "braid.kafka.transaction-timeout", "16 min"),
                 "braid.kafka.transaction-timeout", "15 min");
+    }
+
+    @Test
+    void transactionTimeoutThatCannotOutliveFailedCheckpointsAndARestartIsRejectedNamingWhatToRaise() {
+        // (2 tolerated failures + 1) x (10 s + 200 ms + 2 min) + 5 min restart = 11 min 30.6 s > 10 min
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092", "braid.checkpoint-timeout", "2 min"),
+                "braid.kafka.transaction-timeout = 10 min", "braid.checkpoint-tolerable-failures",
+                "braid.restart-budget", "transaction.max.timeout.ms");
+    }
+
+    @Test
+    void brokersThatAllowLongerTransactionsAcceptALongerTimeout() {
+        NormalizeConfig config = NormalizeConfig.from(config(Map.of(BOOTSTRAP, "localhost:9092",
+                "braid.kafka.broker-max-transaction-timeout", "1 h",
+                "braid.kafka.transaction-timeout", "30 min",
+                "braid.checkpoint-timeout", "5 min")));
+
+        assertThat(config.kafka().transactionTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.checkpointing().timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.checkpointing().longestOpenTransaction()).isLessThan(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void checkpointSettingsAreExplicitByDefault() {
+        Checkpointing checkpointing = NormalizeConfig.from(config(Map.of(BOOTSTRAP, "localhost:9092"))).checkpointing();
+
+        assertThat(checkpointing.timeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(checkpointing.minPause()).isEqualTo(Duration.ofMillis(200));
+        assertThat(checkpointing.tolerableFailures()).isEqualTo(2);
+        assertThat(checkpointing.directory()).isEmpty();
+    }
+
+    @Test
+    void aJobJarWithoutACheckpointDirectoryFailsAtStartNamingTheKey() {
+        Checkpointing checkpointing = NormalizeConfig.from(config(Map.of(BOOTSTRAP, "localhost:9092"))).checkpointing();
+
+        assertThatThrownBy(() -> checkpointing.requireDirectory(new Configuration()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("braid.checkpoint-dir is missing")
+                .hasMessageContaining("execution.checkpointing.dir");
+    }
+
+    @Test
+    void aCheckpointDirectoryFromTheJobOrTheClusterSatisfiesTheJobJar() {
+        Checkpointing own = NormalizeConfig.from(config(Map.of(BOOTSTRAP, "localhost:9092",
+                "braid.checkpoint-dir", "s3://bucket/braid"))).checkpointing();
+        Checkpointing clusters = NormalizeConfig.from(config(Map.of(BOOTSTRAP, "localhost:9092"))).checkpointing();
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "hdfs:///flink/checkpoints");
+
+        own.requireDirectory(new Configuration());
+        clusters.requireDirectory(cluster);
+        assertThat(own.directory()).contains("s3://bucket/braid");
+    }
+
+    @Test
+    void eachDeploymentHasTransactionalIdsOfItsOwn() {
+        NormalizeConfig cluster = NormalizeConfig.from(config(Map.of(BOOTSTRAP, "localhost:9092")));
+        NormalizeConfig staging = NormalizeConfig.from(config(Map.of(BOOTSTRAP, "localhost:9092",
+                "braid.instance-id", "staging")));
+
+        assertThat(cluster.kafka().transactionalIdPrefix(cluster.groupId(), "events")).isEqualTo("braid-normalize-cluster-events");
+        assertThat(staging.kafka().transactionalIdPrefix(staging.groupId(), "events")).isEqualTo("braid-normalize-staging-events");
+        assertThat(cluster.kafka().transactionalIdPrefix(cluster.groupId(), "events")).isNotEqualTo(cluster.groupId());
+    }
+
+    @Test
+    void anInstanceIdThatCannotBeATransactionalIdIsRejected() {
+        assertRejected(Map.of(BOOTSTRAP, "localhost:9092", "braid.instance-id", "my team"), "braid.instance-id");
     }
 
     @Test
