@@ -48,7 +48,7 @@ public final class Topics implements Serializable {
             ConfigOptions.key("braid.topics.late-events")
                     .stringType()
                     .defaultValue("braid.late-events")
-                    .withDescription("Events that arrived after their trace was closed for good, Avro NormalizedEvent.");
+                    .withDescription("Errors without a trace id that came too late to anchor an error bundle (they are on the events topic too), Avro NormalizedEvent.");
 
     public static final ConfigOption<String> FIXES =
             ConfigOptions.key("braid.topics.fixes")

@@ -9,6 +9,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.util.TimeUtils;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -62,8 +63,17 @@ public final class CorrelateConfig implements Serializable {
             ConfigOptions.key("braid.correlate.history-ttl").durationType().defaultValue(Duration.ofDays(7))
                     .withDescription("How long commits and passing runs are remembered for commit attribution.");
 
+    public static final ConfigOption<Duration> STATE_TTL =
+            ConfigOptions.key("braid.correlate.state-ttl").durationType().defaultValue(Duration.ofDays(7))
+                    .withDescription("Backstop for trace and bundle state whose timers were lost, in wall time; at least"
+                            + " 1 day, longer than any lull of the input, since timers, not the TTL, close and clear state.");
+
+    /** Shorter would let a weekend's lull expire what the event-time timers still need. */
+    private static final Duration MIN_STATE_TTL = Duration.ofDays(1);
+
     private static final List<ConfigOption<?>> JOB_OPTIONS = List.of(GROUP_ID, INACTIVITY_GAP, MAX_DURATION,
-            ALLOWED_LATENESS, BUNDLE_WINDOW, OUT_OF_ORDERNESS, IDLENESS, MAX_TRACE_SIZE, MAX_COMMITS_PER_BRANCH, HISTORY_TTL);
+            ALLOWED_LATENESS, BUNDLE_WINDOW, OUT_OF_ORDERNESS, IDLENESS, MAX_TRACE_SIZE, MAX_COMMITS_PER_BRANCH, HISTORY_TTL,
+            STATE_TTL);
 
     private final Topics topics;
     private final KafkaSettings kafka;
@@ -77,6 +87,7 @@ public final class CorrelateConfig implements Serializable {
     private final int maxTraceBytes;
     private final int maxCommitsPerBranch;
     private final Duration historyTtl;
+    private final Duration stateTtl;
     private final Checkpointing checkpointing;
 
     private CorrelateConfig(Configuration config) {
@@ -91,6 +102,11 @@ public final class CorrelateConfig implements Serializable {
         this.outOfOrderness = Options.positive(config, OUT_OF_ORDERNESS);
         this.idleness = Options.positive(config, IDLENESS);
         this.historyTtl = Options.positive(config, HISTORY_TTL);
+        this.stateTtl = config.get(STATE_TTL);
+        if (stateTtl.compareTo(MIN_STATE_TTL) < 0) {
+            throw new IllegalArgumentException(STATE_TTL.key() + " = " + TimeUtils.formatWithHighestUnit(stateTtl)
+                    + " must be at least 1 d: it is wall time, and a lull longer than it would expire open traces and bundles");
+        }
         this.checkpointing = Checkpointing.from(config, kafka);
         long traceBytes = config.get(MAX_TRACE_SIZE).getBytes();
         if (traceBytes < 2048 || traceBytes > 1024 * 1024) {
@@ -123,6 +139,13 @@ public final class CorrelateConfig implements Serializable {
     public int maxTraceBytes() { return maxTraceBytes; }
     public int maxCommitsPerBranch() { return maxCommitsPerBranch; }
     public Duration historyTtl() { return historyTtl; }
+    public Duration stateTtl() { return stateTtl; }
+
+    /** Wall time without an event after which a trace closes if the watermark stood still meanwhile. */
+    public Duration traceQuiet() { return inactivityGap.plus(idleness); }
+
+    /** Wall time without an event after which open bundles are emitted if the watermark stood still. */
+    public Duration bundleQuiet() { return bundleWindow.plus(idleness); }
     public Checkpointing checkpointing() { return checkpointing; }
     public Duration checkpointInterval() { return checkpointing.interval(); }
 }

@@ -21,8 +21,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * events ─┬─ with trace id ─ keyBy(trace) ─ assemble traces ─┬──────────────┐
- *         │                                                  └─ late events sink
  *         ├─ without trace id ─ keyBy(session|service|repo) ─ bundle errors ─┤
+ *         │                                   errors too late to anchor ─ late events sink
  *         └─ commits and test results ─ keyBy(repo|branch) ──────────── attribute commits ─ size bound ─ traces sink
  * </pre>
  */
@@ -62,17 +62,18 @@ public final class CorrelatePipeline {
                         "events", new AvroTypeInfo<>(NormalizedEvent.class))
                 .uid(Uids.EVENTS_SOURCE);
 
-        SingleOutputStreamOperator<CorrelatedTrace> traces = events
+        DataStream<CorrelatedTrace> traces = events
                 .filter(event -> event.getTraceId() != null).uid(Uids.WITH_TRACE_ID).name("with trace id")
                 .keyBy(NormalizedEvent::getTraceId, Types.STRING)
-                .process(new AssembleTraces(config.inactivityGap(), config.maxDuration(), config.allowedLateness()), TRACE_TYPE)
+                .process(new AssembleTraces(config.inactivityGap(), config.maxDuration(), config.allowedLateness(),
+                        config.traceQuiet(), config.stateTtl()), TRACE_TYPE)
                 .uid(Uids.ASSEMBLE_TRACES).name("assemble traces");
 
-        DataStream<CorrelatedTrace> bundles = events
+        SingleOutputStreamOperator<CorrelatedTrace> bundles = events
                 .filter(event -> event.getTraceId() == null && BundleErrors.bundleable(event))
                 .uid(Uids.WITHOUT_TRACE_ID).name("without trace id")
                 .keyBy(BundleErrors::bundleKey, Types.STRING)
-                .process(new BundleErrors(config.bundleWindow()), TRACE_TYPE)
+                .process(new BundleErrors(config.bundleWindow(), config.bundleQuiet(), config.stateTtl()), TRACE_TYPE)
                 .uid(Uids.BUNDLE_ERRORS).name("bundle errors");
 
         DataStream<NormalizedEvent> history = events
@@ -81,13 +82,13 @@ public final class CorrelatePipeline {
         TraceSizeBound sizeBound = new TraceSizeBound(config.maxTraceBytes());
         history.connect(traces.union(bundles))
                 .keyBy(AttributeCommits::historyKey, AttributeCommits::historyKey, Types.STRING)
-                .process(new AttributeCommits(config.maxCommitsPerBranch(), config.historyTtl()), TRACE_TYPE)
+                .process(new AttributeCommits(config.maxCommitsPerBranch(), config.historyTtl(), config.traceQuiet()), TRACE_TYPE)
                 .uid(Uids.ATTRIBUTE_COMMITS).name("attribute commits")
                 .map(sizeBound::apply, TRACE_TYPE)
                 .uid(Uids.SIZE_BOUND).name("size bound")
                 .sinkTo(tracesSink).uid(Uids.TRACES_SINK).name("traces");
 
-        traces.getSideOutput(AssembleTraces.LATE_EVENTS)
+        bundles.getSideOutput(BundleErrors.UNBUNDLED_ERRORS)
                 .sinkTo(lateEventsSink).uid(Uids.LATE_EVENTS_SINK).name("late events");
     }
 

@@ -20,6 +20,16 @@ class CorrelateConfigTest {
         assertThat(config.bundleWindow()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.maxTraceBytes()).isEqualTo(25 * 1024);
         assertThat(config.topics().traces()).isEqualTo("braid.traces");
+        assertThat(config.stateTtl()).as("a backstop of days").isEqualTo(Duration.ofDays(7));
+        assertThat(config.traceQuiet()).as("gap plus idleness").isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.bundleQuiet()).as("window plus idleness").isEqualTo(Duration.ofSeconds(35));
+    }
+
+    @Test
+    void aStateTtlShorterThanADayIsRejectedAsItWouldExpireStateDuringALull() {
+        assertThatThrownBy(() -> CorrelateJob.configFromArgs(new String[] {BOOTSTRAP, "localhost:9092",
+                "--braid.correlate.state-ttl", "50 s"}))
+                .hasMessageContaining("braid.correlate.state-ttl = 50 s").hasMessageContaining("at least 1 d");
     }
 
     @Test

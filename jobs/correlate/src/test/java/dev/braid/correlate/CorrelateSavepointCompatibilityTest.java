@@ -65,8 +65,9 @@ class CorrelateSavepointCompatibilityTest {
     private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
     /**
      * TTLs count processing time, and a committed savepoint only gets older: every TTL of the job
-     * (the trace backstop derives from the maximum duration, the bundle backstop is ten bundle
-     * windows) must outlive it. Event time is the scenario's own, so only the far tick sees them.
+     * (the state backstop, the history) must outlive it. Release 0.1.0 derived the trace backstop
+     * from the maximum duration and the bundle backstop from ten bundle windows, so its savepoint was
+     * written with these too. Event time is the scenario's own, so only the far tick sees them.
      */
     private static final Duration STATE_LIFETIME = Duration.ofDays(100 * 365);
     private static final Duration BUNDLE_WINDOW = STATE_LIFETIME.dividedBy(10);
@@ -184,6 +185,7 @@ class CorrelateSavepointCompatibilityTest {
         config.set(KafkaSettings.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         config.set(CorrelateConfig.MAX_DURATION, STATE_LIFETIME);
         config.set(CorrelateConfig.HISTORY_TTL, STATE_LIFETIME);
+        config.set(CorrelateConfig.STATE_TTL, STATE_LIFETIME);
         config.set(CorrelateConfig.BUNDLE_WINDOW, BUNDLE_WINDOW);
         config.set(Options.CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL);
         CorrelateConfig correlate = CorrelateConfig.from(config);

@@ -19,6 +19,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -41,7 +42,9 @@ import java.util.stream.StreamSupport;
  * whole history as partial matches, unbounded.
  *
  * <p>A trace that needs attribution is held until the watermark of both inputs reaches its end, so
- * the commits and passes with earlier times have arrived. State stays bounded: a held trace is
+ * the commits and passes with earlier times have arrived, or for {@code quiet} of wall time when
+ * the watermark stands still (an idle input, or the quiet close upstream), then attributed with the
+ * history known so far. State stays bounded: a held trace is
  * removed when emitted, the history keeps the newest {@code maxCommitsPerBranch} commits and one
  * pass time per test, and all of it has a TTL backstop. Trimming and attribution scan the kept
  * commits, so each costs O(maxCommitsPerBranch).
@@ -67,13 +70,18 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
     private transient MapState<String, Long> lastPassByTest;
     private transient ValueState<Long> lastPassOnBranch;
     private transient MapState<String, CorrelatedTrace> heldTraces;
+    // Processing time each held trace is released at if the watermark has not reached its end.
+    private transient MapState<String, Long> releaseAt;
 
-    public AttributeCommits(int maxCommitsPerBranch, Duration historyTtl) {
+    private final long quiet;
+
+    public AttributeCommits(int maxCommitsPerBranch, Duration historyTtl, Duration quiet) {
         if (maxCommitsPerBranch < 1) {
             throw new IllegalArgumentException("maxCommitsPerBranch must be at least 1: " + maxCommitsPerBranch);
         }
         this.maxCommitsPerBranch = maxCommitsPerBranch;
         this.historyTtl = historyTtl;
+        this.quiet = quiet.toMillis();
     }
 
     public static String historyKey(NormalizedEvent event) {
@@ -108,6 +116,9 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
         passByTestDescriptor.enableTimeToLive(ttl);
         passOnBranchDescriptor.enableTimeToLive(ttl);
         heldDescriptor.enableTimeToLive(ttl);
+        MapStateDescriptor<String, Long> releaseDescriptor = new MapStateDescriptor<>("release-at", Types.STRING, Types.LONG);
+        releaseDescriptor.enableTimeToLive(ttl);
+        releaseAt = getRuntimeContext().getMapState(releaseDescriptor);
         commits = getRuntimeContext().getMapState(commitsDescriptor);
         lastPassByTest = getRuntimeContext().getMapState(passByTestDescriptor);
         lastPassOnBranch = getRuntimeContext().getState(passOnBranchDescriptor);
@@ -138,21 +149,32 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
             out.collect(attribute(trace));
             return;
         }
-        heldTraces.put(trace.getTraceId() + '#' + trace.getVersion(), trace);
+        String key = trace.getTraceId() + '#' + trace.getVersion();
+        long release = ctx.timerService().currentProcessingTime() + quiet;
+        heldTraces.put(key, trace);
+        releaseAt.put(key, release);
         ctx.timerService().registerEventTimeTimer(end);
+        ctx.timerService().registerProcessingTimeTimer(release);
     }
 
+    /** Releases the held traces whose end the watermark reached, or whose wall-time hold ran out. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CorrelatedTrace> out) throws Exception {
+        boolean wallTime = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         List<String> emitted = new ArrayList<>();
         for (Map.Entry<String, CorrelatedTrace> held : heldTraces.entries()) {
-            if (held.getValue().getEnd().toEpochMilli() <= timestamp) {
+            Long release = releaseAt.get(held.getKey());
+            boolean due = wallTime
+                    ? release != null && release <= timestamp
+                    : held.getValue().getEnd().toEpochMilli() <= timestamp;
+            if (due) {
                 out.collect(attribute(held.getValue()));
                 emitted.add(held.getKey());
             }
         }
         for (String key : emitted) {
             heldTraces.remove(key);
+            releaseAt.remove(key);
         }
     }
 

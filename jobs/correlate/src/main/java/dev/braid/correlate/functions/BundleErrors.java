@@ -12,12 +12,18 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,31 +40,64 @@ import java.util.Map;
  *
  * <p>Keyed by {@link #bundleKey}. An event is kept until the watermark passes
  * {@code eventTime + 2 * window}: the last bundle that can hold it is anchored {@code window}
- * after it and emitted {@code window} later still. One event-time timer per distinct time does
- * the cleanup, so a quiet key holds no state and no timers.
+ * after it and emitted {@code window} later still. Cleanup timers are rounded up to whole windows,
+ * so a key has at most one per window besides one per error.
+ *
+ * <p>Wall time steps in where event time cannot:
+ * <ul>
+ *   <li><b>Quiet input.</b> When the watermark stood still for {@code quiet} since the key's last
+ *       event, the open bundles are emitted with the events they have. If more of their events
+ *       arrive when traffic resumes, the event-time close emits version 2 with them.
+ *   <li><b>Behind the watermark.</b> An event older than every open bundle could take (history
+ *       shipped late, a producer whose clock lags) is <i>replayed</i>: kept by the second it
+ *       arrived; an error among them anchors a bundle of the replayed events around it, emitted
+ *       {@code quiet} after it arrived, and they are forgotten {@code 2 * quiet} after arrival.
+ * </ul>
+ * The TTL is a backstop of days, never shorter than a lull: it counts wall time, not event time.
  */
 public final class BundleErrors extends KeyedProcessFunction<String, NormalizedEvent, CorrelatedTrace> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Metric: events that came too late to take their part in a bundle (see {@link #processElement}). */
-    public static final String LATE_FOR_BUNDLE = "lateForBundle";
+    /**
+     * Errors that came between one and two windows late, too late to anchor a bundle: they are on
+     * the events topic, and here so that an on-call engineer sees which errors have no bundle.
+     */
+    public static final OutputTag<NormalizedEvent> UNBUNDLED_ERRORS =
+            new OutputTag<>("unbundled-errors", new AvroTypeInfo<>(NormalizedEvent.class));
 
-    /** State outlives its timers only if they were lost: TTL is a backstop, in windows of processing time. */
-    private static final int TTL_WINDOWS = 10;
+    /** Metric: errors that came between one and two windows late, too late to anchor a bundle. */
+    public static final String LATE_FOR_BUNDLE = "lateForBundle";
+    /** Metric: bundles emitted by wall time because the watermark stood still. */
+    public static final String CLOSED_WHILE_QUIET = "bundlesClosedWhileQuiet";
+    /** Metric: events behind the watermark, bundled by wall time. */
+    public static final String REPLAYED = "eventsReplayed";
 
     /** RocksDB compaction checks the TTL of this many entries before it refreshes the time. */
     private static final long TTL_QUERY_INTERVAL = 1000;
 
+    private static final long SECOND = 1000;
+
     private final long window;
+    private final long quiet;
+    private final Duration stateTtl;
 
     // Keyed by event time so that timers scan only the keys and read just the events a bundle
     // needs; a list per millisecond because several events may share one.
     private transient MapState<Long, List<NormalizedEvent>> eventsByTime;
+    // Replayed events, keyed by the (whole) second they arrived.
+    private transient MapState<Long, List<NormalizedEvent>> replayedByArrival;
+    // Anchors emitted while quiet, with how many events their bundle had then.
+    private transient MapState<String, Integer> emittedWhileQuiet;
+    private transient ValueState<BundleProgress> progress;
     private transient Counter lateForBundle;
+    private transient Counter closedWhileQuiet;
+    private transient Counter replayed;
 
-    public BundleErrors(Duration window) {
+    public BundleErrors(Duration window, Duration quiet, Duration stateTtl) {
         this.window = window.toMillis();
+        this.quiet = quiet.toMillis();
+        this.stateTtl = stateTtl;
     }
 
     /** Whether the event names a session, service or repo to bundle it by. */
@@ -95,77 +134,235 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
 
     @Override
     public void open(OpenContext openContext) {
-        MapStateDescriptor<Long, List<NormalizedEvent>> descriptor = new MapStateDescriptor<>(
-                "events-by-time", Types.LONG, new ListTypeInfo<>(new AvroTypeInfo<>(NormalizedEvent.class)));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(TTL_WINDOWS * window))
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(stateTtl)
                 .updateTtlOnCreateAndWrite()
                 .neverReturnExpired()
                 .cleanupInRocksdbCompactFilter(TTL_QUERY_INTERVAL)
-                .build());
-        eventsByTime = getRuntimeContext().getMapState(descriptor);
+                .build();
+        ListTypeInfo<NormalizedEvent> eventList = new ListTypeInfo<>(new AvroTypeInfo<>(NormalizedEvent.class));
+        MapStateDescriptor<Long, List<NormalizedEvent>> byTime = new MapStateDescriptor<>("events-by-time", Types.LONG, eventList);
+        MapStateDescriptor<Long, List<NormalizedEvent>> byArrival =
+                new MapStateDescriptor<>("replayed-by-arrival", Types.LONG, eventList);
+        MapStateDescriptor<String, Integer> emitted = new MapStateDescriptor<>("emitted-while-quiet", Types.STRING, Types.INT);
+        ValueStateDescriptor<BundleProgress> progressDescriptor =
+                new ValueStateDescriptor<>("bundle-progress", TypeInformation.of(BundleProgress.class));
+        for (var descriptor : List.of(byTime, byArrival, emitted, progressDescriptor)) {
+            descriptor.enableTimeToLive(ttl);
+        }
+        eventsByTime = getRuntimeContext().getMapState(byTime);
+        replayedByArrival = getRuntimeContext().getMapState(byArrival);
+        emittedWhileQuiet = getRuntimeContext().getMapState(emitted);
+        progress = getRuntimeContext().getState(progressDescriptor);
         lateForBundle = getRuntimeContext().getMetricGroup().counter(LATE_FOR_BUNDLE);
+        closedWhileQuiet = getRuntimeContext().getMetricGroup().counter(CLOSED_WHILE_QUIET);
+        replayed = getRuntimeContext().getMetricGroup().counter(REPLAYED);
     }
 
     /**
-     * Keeps the event while a bundle it falls in is still open. It is dropped from bundling (it
-     * stays on the events topic) once every such bundle was emitted; an error whose own window
-     * has passed anchors no bundle, as the events before it may be gone, but still joins the
-     * bundles of errors that are open. Both count as {@value #LATE_FOR_BUNDLE}.
+     * Keeps the event while a bundle it falls in is still open, or as replayed when every such
+     * bundle was emitted. An error whose own window has passed but not its second one anchors no
+     * bundle, as the events before it may be gone, but still joins the bundles of errors that are
+     * open: it counts as {@value #LATE_FOR_BUNDLE}.
      */
     @Override
     public void processElement(NormalizedEvent event, Context ctx, Collector<CorrelatedTrace> out) throws Exception {
+        TimerService timers = ctx.timerService();
         long time = event.getEventTime().toEpochMilli();
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = timers.currentWatermark();
         if (time + 2 * window <= watermark) {
-            lateForBundle.inc();
+            replay(event, timers);
             return;
         }
-        List<NormalizedEvent> atTime = eventsByTime.get(time);
-        List<NormalizedEvent> events = atTime == null ? new ArrayList<>() : atTime;
-        if (events.stream().anyMatch(e -> e.getId().equals(event.getId()))) { // a replay: kept once
+        if (!addOnce(eventsByTime, time, event)) {
             return;
         }
         boolean anchor = isError(event) && time + window > watermark;
         if (isError(event) && !anchor) {
             lateForBundle.inc();
+            ctx.output(UNBUNDLED_ERRORS, event);
         }
-        events.add(event);
-        eventsByTime.put(time, events);
-        ctx.timerService().registerEventTimeTimer(time + 2 * window);
+        timers.registerEventTimeTimer(cleanupTime(time));
         if (anchor) {
-            ctx.timerService().registerEventTimeTimer(time + window);
+            timers.registerEventTimeTimer(time + window);
+        }
+        arrived(timers);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CorrelatedTrace> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            emitBundlesAnchoredAt(timestamp - window, out);
+            forgetLiveBefore(timestamp - 2 * window);
+        } else {
+            emitReplayedBundlesArrivedAt(timestamp - quiet, out);
+            forgetReplayedBefore(timestamp - 2 * quiet);
+            BundleProgress key = progress.value();
+            if (key != null && key.quietTimer == timestamp) {
+                onQuietCheck(key, timestamp, ctx.timerService(), out);
+            }
+        }
+        forgetKeyIfEmpty(ctx.timerService());
+    }
+
+    /** A key with no events left keeps nothing, not even its quiet check. */
+    private void forgetKeyIfEmpty(TimerService timers) throws Exception {
+        BundleProgress key = progress.value();
+        if (key != null && eventsByTime.isEmpty() && replayedByArrival.isEmpty() && emittedWhileQuiet.isEmpty()) {
+            if (key.quietTimer != 0) {
+                timers.deleteProcessingTimeTimer(key.quietTimer);
+            }
+            progress.clear();
         }
     }
 
     /**
-     * Emits the bundles of the errors whose window ends now, then forgets the events no bundle
-     * can need any more. Every error at {@code timestamp - window} is an anchor: one that came
-     * too late for its window arrived after this timer's time had passed, so it cannot be here.
+     * Emits the bundles of the errors whose window ends now. Every error at {@code anchorTime} is
+     * an anchor: one that came too late for its window arrived after this timer's time had passed,
+     * so it cannot be here. A bundle emitted while quiet comes out again only if it gained events.
      */
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CorrelatedTrace> out) throws Exception {
-        List<NormalizedEvent> atAnchorTime = eventsByTime.get(timestamp - window);
-        List<NormalizedEvent> anchors = atAnchorTime == null ? List.of() : atAnchorTime.stream()
-                .filter(BundleErrors::isError).sorted(Comparator.comparing(NormalizedEvent::getId)).toList();
-        if (!anchors.isEmpty()) {
-            List<NormalizedEvent> bundle = eventsWithin(timestamp - 2 * window, timestamp);
-            for (NormalizedEvent anchor : anchors) {
-                out.collect(Traces.build("bundle:" + anchor.getId(), TraceKind.ERROR_BUNDLE, 1,
-                        CloseReason.BUNDLE_WINDOW, bundle));
-            }
+    private void emitBundlesAnchoredAt(long anchorTime, Collector<CorrelatedTrace> out) throws Exception {
+        List<NormalizedEvent> anchors = errorsIn(eventsByTime.get(anchorTime));
+        if (anchors.isEmpty()) {
+            return;
         }
-        List<Long> expired = new ArrayList<>();
-        for (Long time : eventsByTime.keys()) {
-            if (time + 2 * window <= timestamp) {
-                expired.add(time);
+        List<NormalizedEvent> bundle = liveEventsWithin(anchorTime - window, anchorTime + window);
+        for (NormalizedEvent anchor : anchors) {
+            Integer emittedWith = emittedWhileQuiet.get(anchor.getId());
+            if (emittedWith == null) {
+                out.collect(bundle(anchor, 1, CloseReason.BUNDLE_WINDOW, bundle));
+            } else {
+                emittedWhileQuiet.remove(anchor.getId());
+                if (bundle.size() > emittedWith) {
+                    out.collect(bundle(anchor, 2, CloseReason.LATE_EVENT, bundle));
+                }
             }
-        }
-        for (Long time : expired) {
-            eventsByTime.remove(time);
         }
     }
 
-    private List<NormalizedEvent> eventsWithin(long from, long to) throws Exception {
+    /** The watermark stood still since the key's last event: emit what the open bundles have. */
+    private void onQuietCheck(BundleProgress key, long now, TimerService timers, Collector<CorrelatedTrace> out)
+            throws Exception {
+        key.quietTimer = 0;
+        long watermark = timers.currentWatermark();
+        if (now < key.lastArrival + quiet) {
+            armQuietTimer(key, key.lastArrival + quiet, timers);
+        } else if (watermark == key.watermarkAtArrival) {
+            emitOpenBundles(watermark, out);
+        } else {
+            key.watermarkAtArrival = watermark;
+            armQuietTimer(key, now + quiet, timers);
+        }
+        progress.update(key);
+    }
+
+    private void emitOpenBundles(long watermark, Collector<CorrelatedTrace> out) throws Exception {
+        for (Map.Entry<Long, List<NormalizedEvent>> atTime : eventsByTime.entries()) {
+            long anchorTime = atTime.getKey();
+            if (anchorTime + window <= watermark) {
+                continue;
+            }
+            for (NormalizedEvent anchor : errorsIn(atTime.getValue())) {
+                if (!emittedWhileQuiet.contains(anchor.getId())) {
+                    List<NormalizedEvent> bundle = liveEventsWithin(anchorTime - window, anchorTime + window);
+                    emittedWhileQuiet.put(anchor.getId(), bundle.size());
+                    closedWhileQuiet.inc();
+                    out.collect(bundle(anchor, 1, CloseReason.BUNDLE_WINDOW, bundle));
+                }
+            }
+        }
+    }
+
+    private void replay(NormalizedEvent event, TimerService timers) throws Exception {
+        long arrival = ceilTo(timers.currentProcessingTime(), SECOND);
+        if (!addOnce(replayedByArrival, arrival, event)) {
+            return;
+        }
+        replayed.inc();
+        if (isError(event)) {
+            timers.registerProcessingTimeTimer(arrival + quiet);
+        }
+        timers.registerProcessingTimeTimer(arrival + 2 * quiet);
+    }
+
+    private void emitReplayedBundlesArrivedAt(long arrival, Collector<CorrelatedTrace> out) throws Exception {
+        List<NormalizedEvent> anchors = errorsIn(replayedByArrival.get(arrival));
+        for (NormalizedEvent anchor : anchors) {
+            long anchorTime = anchor.getEventTime().toEpochMilli();
+            List<NormalizedEvent> bundle = new ArrayList<>();
+            for (List<NormalizedEvent> arrived : replayedByArrival.values()) {
+                for (NormalizedEvent event : arrived) {
+                    long time = event.getEventTime().toEpochMilli();
+                    if (time >= anchorTime - window && time <= anchorTime + window) {
+                        bundle.add(event);
+                    }
+                }
+            }
+            out.collect(bundle(anchor, 1, CloseReason.BUNDLE_WINDOW, bundle));
+        }
+    }
+
+    private void forgetReplayedBefore(long arrival) throws Exception {
+        removeKeysUpTo(replayedByArrival, arrival);
+    }
+
+    /** Forgets the events no open bundle can need: those at or before {@code time}. */
+    private void forgetLiveBefore(long time) throws Exception {
+        removeKeysUpTo(eventsByTime, time);
+    }
+
+    private static void removeKeysUpTo(MapState<Long, List<NormalizedEvent>> state, long bound) throws Exception {
+        List<Long> expired = new ArrayList<>();
+        for (Long key : state.keys()) {
+            if (key <= bound) {
+                expired.add(key);
+            }
+        }
+        for (Long key : expired) {
+            state.remove(key);
+        }
+    }
+
+    private void arrived(TimerService timers) throws Exception {
+        BundleProgress key = progress.value();
+        if (key == null) {
+            key = new BundleProgress();
+        }
+        key.lastArrival = timers.currentProcessingTime();
+        key.watermarkAtArrival = timers.currentWatermark();
+        if (key.quietTimer == 0) { // one quiet timer per key: it re-arms itself from lastArrival
+            armQuietTimer(key, key.lastArrival + quiet, timers);
+        }
+        progress.update(key);
+    }
+
+    private static void armQuietTimer(BundleProgress key, long at, TimerService timers) {
+        key.quietTimer = at;
+        timers.registerProcessingTimeTimer(at);
+    }
+
+    /** Adds the event under {@code key} unless an event of its id is there: a replay is kept once. */
+    private static boolean addOnce(MapState<Long, List<NormalizedEvent>> state, long key, NormalizedEvent event)
+            throws Exception {
+        List<NormalizedEvent> atKey = state.get(key);
+        List<NormalizedEvent> events = atKey == null ? new ArrayList<>() : atKey;
+        if (events.stream().anyMatch(e -> e.getId().equals(event.getId()))) {
+            return false;
+        }
+        events.add(event);
+        state.put(key, events);
+        return true;
+    }
+
+    /** The whole window at or after which the event is no longer needed, so cleanups coalesce. */
+    private long cleanupTime(long time) {
+        return ceilTo(time + 2 * window, window);
+    }
+
+    private static long ceilTo(long time, long unit) {
+        return Math.floorDiv(time + unit - 1, unit) * unit;
+    }
+
+    private List<NormalizedEvent> liveEventsWithin(long from, long to) throws Exception {
         List<NormalizedEvent> events = new ArrayList<>();
         for (Map.Entry<Long, List<NormalizedEvent>> atTime : eventsByTime.entries()) {
             if (atTime.getKey() >= from && atTime.getKey() <= to) {
@@ -173,6 +370,15 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
             }
         }
         return events;
+    }
+
+    private static List<NormalizedEvent> errorsIn(List<NormalizedEvent> events) {
+        return events == null ? List.of() : events.stream()
+                .filter(BundleErrors::isError).sorted(Comparator.comparing(NormalizedEvent::getId)).toList();
+    }
+
+    private static CorrelatedTrace bundle(NormalizedEvent anchor, int version, CloseReason reason, List<NormalizedEvent> events) {
+        return Traces.build("bundle:" + anchor.getId(), TraceKind.ERROR_BUNDLE, version, reason, events);
     }
 
     private static boolean isError(NormalizedEvent event) {

@@ -16,6 +16,16 @@ public class TraceProgress {
     public long inactivityTimer;
     public long maxDurationTimer;
     public long cleanupTimer;
+    /**
+     * Whether the trace opened behind the watermark (history shipped late, a producer whose clock
+     * lags): its event-time timers have passed already, so wall time closes and clears it.
+     */
+    public boolean replayed;
+    /** Processing time the latest event arrived, and the watermark then. */
+    public long lastArrival;
+    public long watermarkAtArrival;
+    /** The one processing-time timer in force (quiet close or replayed cleanup), 0 for none. */
+    public long wallTimer;
 
     public TraceProgress() {}
 }

@@ -10,10 +10,9 @@ import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.TraceEvent;
+import dev.braid.testing.MeteredHarness;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,28 +20,31 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Queue;
 
 class AssembleTracesTest {
 
     private static final Duration GAP = Duration.ofSeconds(30);
     private static final Duration MAX_DURATION = Duration.ofMinutes(10);
     private static final Duration LATENESS = Duration.ofMinutes(1);
+    private static final Duration QUIET = Duration.ofMinutes(1);
+    private static final Duration STATE_TTL = Duration.ofDays(7);
     private static final long SECOND = 1000;
+    private static final long HOUR = 3600 * SECOND;
+    private static final long DAY = 24 * HOUR;
 
+    private MeteredHarness<String, NormalizedEvent, CorrelatedTrace> metered;
     private KeyedOneInputStreamOperatorTestHarness<String, NormalizedEvent, CorrelatedTrace> harness;
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AssembleTraces(GAP, MAX_DURATION, LATENESS)),
+        metered = new MeteredHarness<>(new AssembleTraces(GAP, MAX_DURATION, LATENESS, QUIET, STATE_TTL),
                 NormalizedEvent::getTraceId, Types.STRING);
-        harness.open();
+        harness = metered.harness();
     }
 
     @AfterEach
     void closeHarness() throws Exception {
-        harness.close();
+        metered.close();
     }
 
     @Test
@@ -112,16 +114,61 @@ class AssembleTracesTest {
     }
 
     @Test
-    void eventLaterThanTheAllowedLatenessGoesToTheLateOutput() throws Exception {
+    void traceWhoseWatermarkStallsForADayClosesAfterTheQuietGapAndStaysCompleteWhenTrafficResumes() throws Exception {
         send(traced("a", 0, Level.INFO));
-        watermark(30 * SECOND + LATENESS.toMillis());
+        send(traced("b", 5 * SECOND, Level.ERROR));
+        watermark(4 * SECOND); // then every source goes idle: the watermark stands still
 
-        NormalizedEvent veryLate = traced("very-late", 3 * SECOND, Level.ERROR);
-        send(veryLate);
+        wallClock(DAY);
 
-        assertThat(traces()).hasSize(1);
-        Queue<StreamRecord<NormalizedEvent>> late = harness.getSideOutput(AssembleTraces.LATE_EVENTS);
-        assertThat(late).extracting(StreamRecord::getValue).containsExactly(veryLate);
+        CorrelatedTrace closed = onlyTrace();
+        assertThat(metered.count(AssembleTraces.CLOSED_WHILE_QUIET)).isEqualTo(1);
+        assertThat(closed.getClosedBy()).isEqualTo(CloseReason.INACTIVITY);
+        assertThat(closed.getEvents()).extracting(TraceEvent::getId).containsExactly("a", "b");
+        assertThat(harness.numKeyedStateEntries()).as("kept for late events: the TTL is a backstop of days").isPositive();
+
+        send(traced("c", 8 * SECOND, Level.INFO)); // traffic resumes
+        watermark(8 * SECOND + GAP.toMillis() + LATENESS.toMillis());
+
+        List<CorrelatedTrace> traces = traces();
+        assertThat(traces).extracting(CorrelatedTrace::getVersion).containsExactly(1, 2);
+        assertThat(traces.get(1).getEvents()).extracting(TraceEvent::getId).containsExactly("a", "b", "c");
+        assertNothingHeld();
+    }
+
+    @Test
+    void traceWhoseWatermarkMovesIsLeftToEventTimeWhateverTheWallClock() throws Exception {
+        watermark(0);
+        send(traced("a", 0, Level.INFO));
+        for (int i = 1; i <= 20; i++) { // a slow watermark: one second per half quiet gap
+            wallClock(i * QUIET.toMillis() / 2);
+            watermark(i * SECOND);
+        }
+
+        assertThat(traces()).as("the watermark moved: event time closes the trace").isEmpty();
+
+        watermark(30 * SECOND);
+        assertThat(onlyTrace().getClosedBy()).isEqualTo(CloseReason.INACTIVITY);
+    }
+
+    @Test
+    void traceShippedAfterTheFactIsAssembledByWallTimeBehindTheLiveWatermark() throws Exception {
+        watermark(7 * DAY); // live traffic of a week later holds the watermark
+        wallClock(1_000);
+        send(traced("history-1", 0, Level.INFO));
+        send(traced("history-2", 40 * SECOND, Level.ERROR)); // farther apart than the gap: one trace all the same
+        wallClock(1_000 + QUIET.toMillis() - 1);
+        assertThat(traces()).isEmpty();
+
+        wallClock(1_000 + QUIET.toMillis());
+
+        CorrelatedTrace trace = onlyTrace();
+        assertThat(trace.getVersion()).isEqualTo(1);
+        assertThat(trace.getEvents()).extracting(TraceEvent::getId).containsExactly("history-1", "history-2");
+        assertThat(metered.count(AssembleTraces.REPLAYED)).isEqualTo(1);
+
+        wallClock(1_000 + QUIET.toMillis() + LATENESS.toMillis());
+        assertNothingHeld();
     }
 
     @Test
@@ -133,8 +180,7 @@ class AssembleTracesTest {
         watermark(40 * SECOND + LATENESS.toMillis());
 
         assertThat(traces()).hasSize(1);
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        assertNothingHeld();
     }
 
     @Test
@@ -149,6 +195,14 @@ class AssembleTracesTest {
 
     private void send(NormalizedEvent event) throws Exception {
         harness.processElement(event, event.getEventTime().toEpochMilli());
+    }
+
+    private void wallClock(long millis) throws Exception {
+        metered.wallClock(millis);
+    }
+
+    private void assertNothingHeld() {
+        assertThat(metered.held()).isEmpty();
     }
 
     private void watermark(long offsetMillis) throws Exception {

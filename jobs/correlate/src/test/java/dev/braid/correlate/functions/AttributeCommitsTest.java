@@ -47,7 +47,7 @@ class AttributeCommitsTest {
     @BeforeEach
     void openHarness() throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new AttributeCommits(MAX_COMMITS, Duration.ofDays(7))),
+                new KeyedCoProcessOperator<>(new AttributeCommits(MAX_COMMITS, Duration.ofDays(7), Duration.ofMinutes(1))),
                 AttributeCommits::historyKey,
                 AttributeCommits::historyKey,
                 Types.STRING);
@@ -203,7 +203,7 @@ class AttributeCommitsTest {
 
         watermark(210 * SECOND - 1);
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.numKeyedStateEntries()).as("the held trace").isEqualTo(historyEntries + 1);
+        assertThat(harness.numKeyedStateEntries()).as("the held trace and its release time").isEqualTo(historyEntries + 2);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         watermark(210 * SECOND);

@@ -1,6 +1,7 @@
 package dev.braid.correlate.functions;
 
 import dev.braid.testing.Events;
+import dev.braid.testing.MeteredHarness;
 import dev.braid.schema.CloseReason;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.CorrelationKeys;
@@ -11,14 +12,7 @@ import dev.braid.schema.TraceEvent;
 import dev.braid.schema.TraceKind;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
-import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups.UnregisteredTaskMetricGroup;
-import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
-import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static dev.braid.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,28 +29,22 @@ class BundleErrorsTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(5);
     private static final long W = WINDOW.toMillis();
+    private static final Duration QUIET = Duration.ofSeconds(35);
+    private static final long Q = QUIET.toMillis();
+    private static final long DAY = Duration.ofDays(1).toMillis();
 
-    private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
-    private MockEnvironment environment;
+    private MeteredHarness<String, NormalizedEvent, CorrelatedTrace> metered;
     private KeyedOneInputStreamOperatorTestHarness<String, NormalizedEvent, CorrelatedTrace> harness;
 
     @BeforeEach
     void openHarness() throws Exception {
-        environment = new MockEnvironmentBuilder().setMetricGroup(new UnregisteredTaskMetricGroup() {
-            @Override
-            public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> info) {
-                return metrics;
-            }
-        }).build();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new BundleErrors(WINDOW)), BundleErrors::bundleKey, Types.STRING, environment);
-        harness.open();
+        metered = new MeteredHarness<>(new BundleErrors(WINDOW, QUIET, Duration.ofDays(7)), BundleErrors::bundleKey, Types.STRING);
+        harness = metered.harness();
     }
 
     @AfterEach
     void closeHarness() throws Exception {
-        harness.close();
-        environment.close();
+        metered.close();
     }
 
     @Test
@@ -91,14 +78,14 @@ class BundleErrorsTest {
     }
 
     @Test
-    void keyWithOnlyInfoEventsEmitsNothingAndForgetsThemOnceTheWatermarkPasses() throws Exception {
+    void keyWithOnlyInfoEventsEmitsNothingAndForgetsThemByTheWholeWindowAfterTheirSecond() throws Exception {
         send(backendLog("a", 0, Level.INFO, "checkout"));
         send(backendLog("b", 1_000, Level.WARN, "checkout"));
 
         harness.processWatermark(T0 + 1_000 + 2 * W - 1);
-        assertThat(harness.numKeyedStateEntries()).as("an error up to a window later could still need b").isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).as("an error up to a window later could still need b").isPositive();
 
-        harness.processWatermark(T0 + 1_000 + 2 * W);
+        harness.processWatermark(T0 + 3 * W); // cleanups round up to whole windows
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertNothingHeld();
@@ -142,12 +129,12 @@ class BundleErrorsTest {
 
         assertThat(bundles()).singleElement().satisfies(bundle -> assertThat(bundle.getEvents())
                 .extracting(TraceEvent::getId).containsExactly("late-but-in-window", "error"));
-        assertThat(lateForBundle().getCount()).isZero();
+        assertThat(metered.count(BundleErrors.LATE_FOR_BUNDLE)).isZero();
         assertNothingHeld();
     }
 
     @Test
-    void eventAfterEveryBundleItCouldJoinWasEmittedIsDroppedAndCounted() throws Exception {
+    void eventBehindEveryOpenBundleIsReplayedNotDroppedAndForgottenInWallTime() throws Exception {
         send(backendLog("error", 0, Level.ERROR, "checkout"));
         harness.processWatermark(T0 + W);
         send(backendLog("too-late", -5_000, Level.INFO, "checkout"));
@@ -155,8 +142,80 @@ class BundleErrorsTest {
 
         assertThat(bundles()).singleElement().satisfies(bundle -> assertThat(bundle.getEvents())
                 .extracting(TraceEvent::getId).containsExactly("error"));
-        assertThat(lateForBundle().getCount()).isEqualTo(1);
+        assertThat(metered.count(BundleErrors.REPLAYED)).isEqualTo(1);
+        assertThat(metered.count(BundleErrors.LATE_FOR_BUNDLE)).isZero();
+
+        metered.wallClock(2 * Q);
         assertNothingHeld();
+    }
+
+    @Test
+    void bundleOfTheLastErrorBeforeADayLongLullComesOutAndGainsWhatArrivesWhenTrafficResumes() throws Exception {
+        send(backendLog("before", -2_000, Level.INFO, "checkout"));
+        send(backendLog("error", 0, Level.ERROR, "checkout"));
+        send(backendLog("after", 1_000, Level.INFO, "checkout"));
+        harness.processWatermark(T0 + 1_000); // then every source goes idle
+
+        metered.wallClock(DAY);
+
+        assertThat(bundles()).singleElement().satisfies(bundle -> {
+            assertThat(bundle.getVersion()).isEqualTo(1);
+            assertThat(bundle.getEvents()).extracting(TraceEvent::getId).containsExactly("before", "error", "after");
+        });
+        assertThat(metered.count(BundleErrors.CLOSED_WHILE_QUIET)).isEqualTo(1);
+
+        send(backendLog("resumed", 3_000, Level.INFO, "checkout")); // traffic resumes, within the window
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(bundles()).hasSize(2).last().satisfies(bundle -> {
+            assertThat(bundle.getVersion()).isEqualTo(2);
+            assertThat(bundle.getClosedBy()).isEqualTo(CloseReason.LATE_EVENT);
+            assertThat(bundle.getEvents()).extracting(TraceEvent::getId).containsExactly("before", "error", "after", "resumed");
+        });
+        metered.wallClock(DAY + 2 * Q);
+        assertNothingHeld();
+    }
+
+    @Test
+    void bundleEmittedWhileQuietIsNotEmittedAgainWhenNothingJoinedIt() throws Exception {
+        send(backendLog("error", 0, Level.ERROR, "checkout"));
+        metered.wallClock(DAY);
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(bundles()).singleElement().satisfies(bundle -> assertThat(bundle.getVersion()).isEqualTo(1));
+        metered.wallClock(DAY + 2 * Q);
+        assertNothingHeld();
+    }
+
+    @Test
+    void errorsShippedAfterTheFactAreBundledWithTheReplayedEventsAroundThem() throws Exception {
+        harness.processWatermark(T0 + 7 * DAY); // live traffic of a week later holds the watermark
+        metered.wallClock(1_000);
+        send(backendLog("history-before", -2_000, Level.INFO, "checkout"));
+        send(backendLog("history-error", 0, Level.ERROR, "checkout"));
+        send(backendLog("history-after", 2_000, Level.INFO, "checkout"));
+        send(backendLog("history-elsewhere", 60_000, Level.INFO, "checkout"));
+
+        metered.wallClock(1_000 + Q);
+
+        assertThat(bundles()).singleElement().satisfies(bundle -> {
+            assertThat(bundle.getTraceId()).isEqualTo("bundle:history-error");
+            assertThat(bundle.getEvents()).extracting(TraceEvent::getId)
+                    .containsExactly("history-before", "history-error", "history-after");
+        });
+        metered.wallClock(1_000 + 2 * Q);
+        assertNothingHeld();
+    }
+
+    @Test
+    void cleanupTimersCoalesceToOnePerWindowWhateverTheNumberOfDistinctTimes() throws Exception {
+        for (int i = 0; i < 1_000; i++) {
+            send(backendLog("info-" + i, i, Level.INFO, "checkout"));
+        }
+
+        assertThat(harness.numEventTimeTimers()).isLessThanOrEqualTo(2);
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(harness.numKeyedStateEntries()).as("no error: nothing kept").isZero();
     }
 
     @Test
@@ -171,7 +230,9 @@ class BundleErrorsTest {
             assertThat(bundle.getTraceId()).isEqualTo("bundle:open-error");
             assertThat(bundle.getEvents()).extracting(TraceEvent::getId).containsExactly("late-error", "open-error");
         });
-        assertThat(lateForBundle().getCount()).isEqualTo(1);
+        assertThat(metered.count(BundleErrors.LATE_FOR_BUNDLE)).isEqualTo(1);
+        assertThat(harness.getSideOutput(BundleErrors.UNBUNDLED_ERRORS))
+                .extracting(StreamRecord::getValue).extracting(NormalizedEvent::getId).containsExactly("late-error");
         assertNothingHeld();
     }
 
@@ -200,10 +261,7 @@ class BundleErrorsTest {
         return harness.extractOutputValues();
     }
 
-    private Counter lateForBundle() {
-        return (Counter) metrics.get(BundleErrors.LATE_FOR_BUNDLE);
-    }
-
+    /** Nothing but the quiet checks, which wall time removes: harness wall time stands still at 0 unless moved. */
     private void assertNothingHeld() {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
