@@ -48,7 +48,7 @@ public final class NormalizeBenchmark {
     }
 
     private static void perRecordCost() {
-        RawRecordNormalizer normalizer = new RawRecordNormalizer(1 << 20);
+        RawRecordNormalizer normalizer = new RawRecordNormalizer(1 << 20, NormalizeConfig.MAX_TIME_AHEAD.defaultValue());
         System.out.println("Per-record normalize cost, one thread (parse + id + redaction + Avro build):");
         System.out.printf("  %-22s %12s %14s%n", "format", "µs/record", "records/s");
         for (Map.Entry<String, RawRecord> sample : samples().entrySet()) {

@@ -34,6 +34,11 @@ public final class NormalizeConfig implements Serializable {
             ConfigOptions.key("braid.normalize.out-of-orderness").durationType().defaultValue(Duration.ofSeconds(5))
                     .withDescription("How far behind the newest event an event may arrive and still be in order.");
 
+    public static final ConfigOption<Duration> MAX_TIME_AHEAD =
+            ConfigOptions.key("braid.normalize.max-time-ahead").durationType().defaultValue(Duration.ofMinutes(10))
+                    .withDescription("An event time further ahead of its raw record's Kafka timestamp is a skewed clock:"
+                            + " it is clamped to that timestamp and counted (eventTimesClamped).");
+
     public static final ConfigOption<Duration> IDLENESS =
             ConfigOptions.key("braid.normalize.idleness").durationType().defaultValue(Duration.ofSeconds(30))
                     .withDescription("A quiet input stops holding back the watermark after this long.");
@@ -46,13 +51,14 @@ public final class NormalizeConfig implements Serializable {
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = Options.CHECKPOINT_INTERVAL;
 
     private static final List<ConfigOption<?>> JOB_OPTIONS =
-            List.of(GROUP_ID, MAX_RECORD_SIZE, OUT_OF_ORDERNESS, IDLENESS, DEDUP_TTL);
+            List.of(GROUP_ID, MAX_RECORD_SIZE, OUT_OF_ORDERNESS, MAX_TIME_AHEAD, IDLENESS, DEDUP_TTL);
 
     private final Topics topics;
     private final KafkaSettings kafka;
     private final String groupId;
     private final long maxRecordBytes;
     private final Duration outOfOrderness;
+    private final Duration maxTimeAhead;
     private final Duration idleness;
     private final Duration dedupTtl;
     private final Checkpointing checkpointing;
@@ -64,6 +70,7 @@ public final class NormalizeConfig implements Serializable {
         this.groupId = config.get(GROUP_ID);
         this.maxRecordBytes = config.get(MAX_RECORD_SIZE).getBytes();
         this.outOfOrderness = Options.positive(config, OUT_OF_ORDERNESS);
+        this.maxTimeAhead = Options.notNegative(config, MAX_TIME_AHEAD);
         this.idleness = Options.positive(config, IDLENESS);
         this.dedupTtl = Options.positive(config, DEDUP_TTL);
         this.checkpointing = Checkpointing.from(config, kafka);
@@ -74,8 +81,6 @@ public final class NormalizeConfig implements Serializable {
     public static NormalizeConfig from(Configuration config) {
         return new NormalizeConfig(config);
     }
-
-
 
     private static void requireBetween(ConfigOption<?> option, long value, long min, long max, String range) {
         if (value < min || value > max) {
@@ -101,6 +106,10 @@ public final class NormalizeConfig implements Serializable {
 
     public Duration outOfOrderness() {
         return outOfOrderness;
+    }
+
+    public Duration maxTimeAhead() {
+        return maxTimeAhead;
     }
 
     public Duration idleness() {

@@ -22,17 +22,22 @@ import java.util.Map;
  * The normalize job's dataflow, wired once for production and tests alike:
  *
  * <pre>
- * raw sources ─ union ─ parse ─┬─ event time ─┬─ backend logs ─ merge stack traces ─┬─ deduplicate ─ events sink
- *                              │              └─ other sources ─────────────────────┘
+ * raw sources ─ union ─ parse ─┬─ backend logs ─ merge stack traces ─┬─ deduplicate ─ events sink
+ *                              ├─ other sources ─────────────────────┘
  *                              └─ deduplicate dead letters ─ dead letters sink
  * </pre>
+ *
+ * <p>Time in this job is the raw records' Kafka timestamps, the time each was shipped, with
+ * watermarks per Kafka partition and idleness: the only timers here hold a log line back until its
+ * stream moves on, and shipping time orders one stream while the six sources' own clocks disagree.
+ * Each event's own time is settled against its record's (see {@code EventClock}) and carried to
+ * the jobs downstream, which reason in it.
  */
 public final class NormalizePipeline {
 
     /** Stable operator ids: savepoints of released versions map state by these. Never change one. */
     public static final class Uids {
         public static final String PARSE = "normalize-parse";
-        public static final String EVENT_TIME = "normalize-event-time";
         public static final String SPLIT_BACKEND = "normalize-backend-logs";
         public static final String SPLIT_OTHERS = "normalize-other-sources";
         public static final String MERGE_STACK_TRACES = "normalize-merge-stack-traces";
@@ -58,24 +63,17 @@ public final class NormalizePipeline {
             Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources,
             Sink<NormalizedEvent> eventsSink,
             Sink<DeadLetter> deadLettersSink) {
-        SingleOutputStreamOperator<NormalizedEvent> parsed = union(env, sources)
-                .process(new ParseRawRecord(config.maxRecordBytes()), EVENT_TYPE)
+        SingleOutputStreamOperator<NormalizedEvent> parsed = union(env, config, sources)
+                .process(new ParseRawRecord(config.maxRecordBytes(), config.maxTimeAhead()), EVENT_TYPE)
                 .uid(Uids.PARSE).name("parse");
 
-        DataStream<NormalizedEvent> timed = parsed
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<NormalizedEvent>forBoundedOutOfOrderness(config.outOfOrderness())
-                        .withTimestampAssigner((event, kafkaTimestamp) -> event.getEventTime().toEpochMilli())
-                        .withIdleness(config.idleness()))
-                .uid(Uids.EVENT_TIME).name("event time");
-
-        DataStream<NormalizedEvent> backendLogs = timed
+        DataStream<NormalizedEvent> backendLogs = parsed
                 .filter(NormalizePipeline::isBackend).uid(Uids.SPLIT_BACKEND).name("backend logs")
                 .keyBy(NormalizePipeline::producerStream, Types.STRING)
                 .process(new MergeStackTraces(config.outOfOrderness()), EVENT_TYPE)
                 .uid(Uids.MERGE_STACK_TRACES).name("merge stack traces");
 
-        DataStream<NormalizedEvent> others = timed
+        DataStream<NormalizedEvent> others = parsed
                 .filter(event -> !isBackend(event)).uid(Uids.SPLIT_OTHERS).name("other sources");
 
         backendLogs.union(others)
@@ -93,14 +91,19 @@ public final class NormalizePipeline {
 
     private static DataStream<RawRecord> union(
             StreamExecutionEnvironment env,
+            NormalizeConfig config,
             Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources) {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("the normalize job needs at least one raw source");
         }
+        WatermarkStrategy<RawRecord> shippingTime = WatermarkStrategy
+                .<RawRecord>forBoundedOutOfOrderness(config.outOfOrderness())
+                .withTimestampAssigner((raw, kafkaTimestamp) -> raw.timestamp)
+                .withIdleness(config.idleness());
         DataStream<RawRecord> all = null;
         for (Map.Entry<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> entry : sources.entrySet()) {
             DataStream<RawRecord> stream = env
-                    .fromSource(entry.getValue(), WatermarkStrategy.noWatermarks(), "raw " + entry.getKey().name().toLowerCase())
+                    .fromSource(entry.getValue(), shippingTime, "raw " + entry.getKey().name().toLowerCase())
                     .uid(Uids.source(entry.getKey()));
             all = all == null ? stream : all.union(stream);
         }

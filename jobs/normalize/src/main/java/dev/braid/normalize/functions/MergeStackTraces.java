@@ -22,8 +22,9 @@ import java.time.Duration;
  * Merges the lines of a multi-line stack trace, shipped one record per line, into the log event
  * they belong to. Keyed by producer stream (topic, partition, key), so lines meet in the order
  * they were written. Each log line is held until the next line of its stream starts a new event,
- * until the watermark passes its time, or at most {@code maxHold} of processing time, so the last
- * line before a quiet period is not held back; at most one event per stream is ever held.
+ * until the watermark passes the time it was shipped (its record's timestamp: another source's
+ * clock cannot make it late), or at most {@code maxHold} of processing time, so the last line
+ * before a quiet period is not held back; at most one event per stream is ever held.
  */
 public final class MergeStackTraces extends KeyedProcessFunction<String, NormalizedEvent, NormalizedEvent> {
 
@@ -37,6 +38,8 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
     private final Duration maxHold;
     private transient ValueState<NormalizedEvent> pending;
     private transient ValueState<Long> flushAt;
+    // The held line's record timestamp, which its event-time timer is set at.
+    private transient ValueState<Long> shippedAt;
 
     public MergeStackTraces(Duration maxHold) {
         this.maxHold = maxHold;
@@ -47,6 +50,7 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
         pending = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("pending-log-line", new AvroTypeInfo<>(NormalizedEvent.class)));
         flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
+        shippedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("shipped-at", Types.LONG));
     }
 
     @Override
@@ -65,7 +69,8 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
         long deadline = ctx.timerService().currentProcessingTime() + maxHold.toMillis();
         pending.update(event);
         flushAt.update(deadline);
-        ctx.timerService().registerEventTimeTimer(event.getEventTime().toEpochMilli());
+        shippedAt.update(ctx.timestamp());
+        ctx.timerService().registerEventTimeTimer(ctx.timestamp());
         ctx.timerService().registerProcessingTimeTimer(deadline);
     }
 
@@ -73,7 +78,7 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<NormalizedEvent> out) throws Exception {
         NormalizedEvent held = pending.value();
         boolean due = held != null && (ctx.timeDomain() == TimeDomain.EVENT_TIME
-                ? held.getEventTime().toEpochMilli() == timestamp
+                ? eventTimer(held) == timestamp
                 : flushAt.value() == timestamp);
         if (due) {
             flush(ctx, out);
@@ -85,11 +90,18 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
         NormalizedEvent held = pending.value();
         if (held != null) {
             out.collect(held);
-            ctx.timerService().deleteEventTimeTimer(held.getEventTime().toEpochMilli());
+            ctx.timerService().deleteEventTimeTimer(eventTimer(held));
             ctx.timerService().deleteProcessingTimeTimer(flushAt.value());
             pending.clear();
             flushAt.clear();
+            shippedAt.clear();
         }
+    }
+
+    /** When the held line's event-time timer is set: a line held by release 0.1.0 has it at its event time. */
+    private long eventTimer(NormalizedEvent held) throws Exception {
+        Long shipped = shippedAt.value();
+        return shipped != null ? shipped : held.getEventTime().toEpochMilli();
     }
 
     /**

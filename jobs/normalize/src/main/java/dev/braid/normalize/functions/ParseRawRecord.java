@@ -2,14 +2,20 @@ package dev.braid.normalize.functions;
 
 import dev.braid.connectors.RawRecord;
 import dev.braid.schema.DeadLetter;
+import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.NormalizedEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The parse operator: normalized events to the main output, dead letters to {@link #DEAD_LETTERS}.
@@ -22,18 +28,32 @@ public final class ParseRawRecord extends ProcessFunction<RawRecord, NormalizedE
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
+    /** Metric: events whose own time ran more than the allowed bound ahead of the shipper's clock. */
+    public static final String CLAMPED = "eventTimesClamped";
+
     private final RawRecordNormalizer normalizer;
     private transient Counter events;
-    private transient Counter deadLetters;
+    private transient Counter clamped;
+    private transient Map<DeadLetterReason, Counter> deadLetters;
 
-    public ParseRawRecord(long maxRecordBytes) {
-        this.normalizer = new RawRecordNormalizer(maxRecordBytes);
+    public ParseRawRecord(long maxRecordBytes, Duration maxTimeAhead) {
+        this.normalizer = new RawRecordNormalizer(maxRecordBytes, maxTimeAhead);
+    }
+
+    /** The metric counting dead letters of one reason, for example {@code deadLetters_OVERSIZED}. */
+    public static String deadLetterMetric(DeadLetterReason reason) {
+        return "deadLetters_" + reason.name();
     }
 
     @Override
     public void open(OpenContext openContext) {
-        events = getRuntimeContext().getMetricGroup().counter("eventsOut");
-        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLettersOut");
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        events = metrics.counter("eventsOut");
+        clamped = metrics.counter(CLAMPED);
+        deadLetters = new EnumMap<>(DeadLetterReason.class);
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLetters.put(reason, metrics.counter(deadLetterMetric(reason)));
+        }
     }
 
     @Override
@@ -41,10 +61,11 @@ public final class ParseRawRecord extends ProcessFunction<RawRecord, NormalizedE
         RawRecordNormalizer.Result result = normalizer.normalize(raw);
         if (result.deadLetter() != null) {
             ctx.output(DEAD_LETTERS, result.deadLetter());
-            deadLetters.inc();
+            deadLetters.get(result.deadLetter().getReason()).inc();
             return;
         }
         result.events().forEach(out::collect);
         events.inc(result.events().size());
+        clamped.inc(result.clamped());
     }
 }

@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,20 +35,27 @@ public final class RawRecordNormalizer implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Either the events of a record or its dead letter. */
-    public record Result(List<NormalizedEvent> events, DeadLetter deadLetter) {}
+    /**
+     * Either the events of a record or its dead letter, with how many event times were clamped
+     * because they ran ahead of the shipper's clock.
+     */
+    public record Result(List<NormalizedEvent> events, DeadLetter deadLetter, int clamped) {}
 
     private final long maxRecordBytes;
     private final Redactor redactor = new Redactor();
+    private final EventClock clock;
     private transient Map<Source, SourceParser> parsers;
 
-    public RawRecordNormalizer(long maxRecordBytes) {
+    /** @param maxTimeAhead how far an event's own time may run ahead of its record's Kafka timestamp */
+    public RawRecordNormalizer(long maxRecordBytes, Duration maxTimeAhead) {
         this.maxRecordBytes = maxRecordBytes;
+        this.clock = new EventClock(maxTimeAhead);
     }
 
     public Result normalize(RawRecord raw) {
         try {
-            return new Result(events(raw), null);
+            List<NormalizedEvent> events = events(raw);
+            return new Result(events, null, (int) events.stream().filter(EventClock::clamped).count());
         } catch (ParseException e) {
             return deadLetter(raw, e.reason(), e.getMessage());
         } catch (AvroRuntimeException e) {
@@ -95,8 +103,9 @@ public final class RawRecordNormalizer implements Serializable {
         draft.setId(EventIds.of(raw, index))
                 .setSource(raw.source)
                 .setIngestTime(ingestTime);
-        if (!draft.hasEventTime()) {
-            draft.setEventTime(Instant.ofEpochMilli(raw.timestamp));
+        boolean ownTime = draft.hasEventTime();
+        if (!ownTime) {
+            draft.setEventTime(Instant.ofEpochMilli(raw.timestamp)); // settled below
         }
         fillKeysFromHeaders(draft.getKeysBuilder(), raw.headers);
         Map<String, String> metadata = draft.getMetadata();
@@ -107,6 +116,7 @@ public final class RawRecordNormalizer implements Serializable {
             metadata.put("raw.key", new String(raw.key, StandardCharsets.UTF_8));
         }
         NormalizedEvent event = draft.build();
+        clock.settle(event, raw, ownTime);
         redactor.redactRecord(event);
         return event;
     }
@@ -142,6 +152,6 @@ public final class RawRecordNormalizer implements Serializable {
                 .setRawKey(raw.key == null ? null : ByteBuffer.wrap(redactor.redact(raw.key)))
                 .setRawValue(ByteBuffer.wrap(value))
                 .setTruncated(truncated)
-                .build());
+                .build(), 0);
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -34,11 +35,18 @@ class ParseRawRecordTest {
     private static final String PINO_LINE =
             "{\"level\":50,\"time\":1795269601234,\"pid\":7,\"hostname\":\"api\",\"msg\":\"order failed\"}";
 
+    private static final long MINUTE = 60_000;
+    private static final long HOUR = 60 * MINUTE;
+
     private OneInputStreamOperatorTestHarness<RawRecord, NormalizedEvent> harness;
+
+    private static String pino(long time) {
+        return "{\"level\":30,\"time\":" + time + ",\"pid\":7,\"hostname\":\"api\",\"msg\":\"order placed\"}";
+    }
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forProcessFunction(new ParseRawRecord(MAX_RECORD_BYTES));
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(new ParseRawRecord(MAX_RECORD_BYTES, Duration.ofMinutes(10)));
     }
 
     @AfterEach
@@ -73,6 +81,45 @@ class ParseRawRecordTest {
         NormalizedEvent event = onlyEvent();
         assertThat(event.getEventTime()).isEqualTo(Instant.ofEpochMilli(1795269601234L));
         assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+    }
+
+    @Test
+    void eventTimeFarAheadOfTheShippersClockIsClampedToItKeepingTheOriginal() throws Exception {
+        send(backend(1, KAFKA_TIME, pino(KAFKA_TIME + 2 * HOUR), Map.of()));
+
+        NormalizedEvent event = onlyEvent();
+        assertThat(event.getEventTime()).isEqualTo(Instant.ofEpochMilli(KAFKA_TIME));
+        assertThat(event.getMetadata()).containsEntry("time.clamped-from", Instant.ofEpochMilli(KAFKA_TIME + 2 * HOUR).toString());
+    }
+
+    @Test
+    void eventTimeAheadOfTheShippersClockWithinTheBoundIsKept() throws Exception {
+        send(backend(1, KAFKA_TIME, pino(KAFKA_TIME + 3 * MINUTE), Map.of()));
+
+        assertThat(onlyEvent().getEventTime()).isEqualTo(Instant.ofEpochMilli(KAFKA_TIME + 3 * MINUTE));
+        assertThat(onlyEvent().getMetadata()).doesNotContainKey("time.clamped-from");
+    }
+
+    @Test
+    void lineWithoutATimeShippedAmidLastWeeksHistoryLandsInLastWeek() throws Exception {
+        long lastWeek = KAFKA_TIME - 7 * 24 * HOUR;
+        send(backend(1, KAFKA_TIME, pino(lastWeek), Map.of()));
+        send(backend(2, KAFKA_TIME + 500, PLAIN_LINE, Map.of()));
+
+        NormalizedEvent timeless = harness.extractOutputValues().get(1);
+        assertThat(timeless.getEventTime()).as("the history's time, moved on by the shipping time between them")
+                .isEqualTo(Instant.ofEpochMilli(lastWeek + 500));
+        assertThat(timeless.getMetadata()).containsEntry("time.inferred-from", "neighbour");
+    }
+
+    @Test
+    void lineWithoutATimeAndNoRecentNeighbourTakesItsKafkaTimestamp() throws Exception {
+        send(backend(1, KAFKA_TIME, pino(KAFKA_TIME - 7 * 24 * HOUR), Map.of()));
+        send(backend(2, KAFKA_TIME + 2 * MINUTE, PLAIN_LINE, Map.of()));
+
+        NormalizedEvent timeless = harness.extractOutputValues().get(1);
+        assertThat(timeless.getEventTime()).isEqualTo(Instant.ofEpochMilli(KAFKA_TIME + 2 * MINUTE));
+        assertThat(timeless.getMetadata()).containsEntry("time.inferred-from", "kafka");
     }
 
     @Test
