@@ -2,14 +2,22 @@ package dev.braid.cli;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +51,41 @@ public final class Brokers {
     public static Set<String> topicNames(Properties client) {
         try (Admin admin = Admin.create(adminProperties(client))) {
             return admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw unreachable(client, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while connecting to Kafka", e);
+        }
+    }
+
+    /**
+     * How many committed records each topic holds with a timestamp at or after {@code time}; topics
+     * with none are left out.
+     */
+    public static Map<String, Long> recordsSince(Properties client, Collection<String> topics, Instant time) {
+        try (Admin admin = Admin.create(adminProperties(client))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((topic, description) -> description.partitions()
+                            .forEach(partition -> partitions.add(new TopicPartition(topic, partition.partition()))));
+            Map<TopicPartition, OffsetSpec> atTime = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> atEnd = new HashMap<>();
+            partitions.forEach(partition -> {
+                atTime.put(partition, OffsetSpec.forTimestamp(time.toEpochMilli()));
+                atEnd.put(partition, OffsetSpec.latest());
+            });
+            ListOffsetsOptions committed = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+            var first = admin.listOffsets(atTime, committed).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            var end = admin.listOffsets(atEnd, committed).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, Long> counts = new TreeMap<>();
+            first.forEach((partition, offset) -> {
+                if (offset.offset() >= 0) { // -1: no record at or after the time
+                    counts.merge(partition.topic(), end.get(partition).offset() - offset.offset(), Long::sum);
+                }
+            });
+            counts.values().removeIf(count -> count <= 0);
+            return counts;
         } catch (TimeoutException | ExecutionException e) {
             throw unreachable(client, e);
         } catch (InterruptedException e) {

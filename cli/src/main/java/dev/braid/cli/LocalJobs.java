@@ -149,6 +149,19 @@ final class LocalJobs {
         return Topics.from(configOf(Job.NORMALIZE, options)).all();
     }
 
+    /** The topics the jobs read: the raw topics for normalize, the events for correlate and detect. */
+    static List<String> inputTopics(Set<Job> jobs, Map<String, String> options) {
+        Topics topics = Topics.from(configOf(Job.NORMALIZE, options));
+        List<String> inputs = new ArrayList<>();
+        if (jobs.contains(Job.NORMALIZE)) {
+            EnumSet.allOf(dev.braid.schema.Source.class).forEach(source -> inputs.add(topics.raw(source)));
+        }
+        if (jobs.contains(Job.CORRELATE) || jobs.contains(Job.DETECT)) {
+            inputs.add(topics.events());
+        }
+        return inputs;
+    }
+
     /** The checkpoint settings every job shares, checked against the transaction timeout. */
     static Checkpointing checkpointing(Map<String, String> options) {
         Configuration config = configOf(Job.NORMALIZE, withLocalInstanceId(options));

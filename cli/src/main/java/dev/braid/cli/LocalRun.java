@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -103,6 +104,11 @@ public final class LocalRun {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /** Committed records on the topics the jobs read with a timestamp at or after {@code time}, per topic. */
+    public Map<String, Long> inputSince(Instant time) {
+        return Brokers.recordsSince(kafka.clientProperties(), LocalJobs.inputTopics(jobs, options()), time);
     }
 
     private void printStart(String origin, URI rest) {

@@ -9,6 +9,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +66,24 @@ public final class BackgroundRun {
         while (!Brokers.topicNames(client).contains(topic) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+    }
+
+    /** Waits up to 60 s for a job in state RUNNING on the Flink REST API at {@code localhost:restPort}. */
+    public static void awaitRunningJob(int restPort) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest overview = HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + "/jobs/overview")).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(overview, HttpResponse.BodyHandlers.ofString()).body().contains("\"state\":\"RUNNING\"")) {
+                    return;
+                }
+            } catch (IOException notUpYet) {
+                // the local Flink is still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no running job on port " + restPort + " within 60 s");
     }
 
     /** Sends one backend log line, stamped now, to the raw backend topic. */

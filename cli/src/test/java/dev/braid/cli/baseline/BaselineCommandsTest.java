@@ -117,6 +117,7 @@ class BaselineCommandsTest {
         int restoredPort = BackgroundRun.freePort();
         BackgroundRun restore = BackgroundRun.start(config, command(List.of("restore", "healthy", "--catalog", catalog,
                 "--rest-port", String.valueOf(restoredPort)), runOptions));
+        BackgroundRun.awaitRunningJob(restoredPort); // past its check that nothing arrived since the baseline
         BackgroundRun.sendLine(KAFKA.client(), topics, "after the restore");
         KAFKA.client().awaitCommitted(topics.events(), 2, WAIT);
         Thread.sleep(2_000); // room for a repeat of the first line to show up, were it replayed
@@ -126,6 +127,15 @@ class BaselineCommandsTest {
                 "Flink REST API at http://localhost:" + restoredPort);
         assertThat(AvroRecords.decodeAll(KAFKA.client().readCommitted(topics.events()), NormalizedEvent.class))
                 .extracting(NormalizedEvent::getMessage).containsExactlyInAnyOrder("before the baseline", "after the restore");
+
+        // "after the restore" was shipped after "kept" was saved: restoring it would publish that line again.
+        CliRun refused = CliRun.on(config, command(List.of("restore", "kept", "--catalog", catalog, "--rest-port", "0"), runOptions));
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("braid: restoring baseline kept would publish again what arrived since")
+                .contains("(1 on " + topics.raw(Source.BACKEND) + ")", "--republish", "analyze regression --baseline kept")
+                .hasLineCount(1);
+        assertThat(AvroRecords.decodeAll(KAFKA.client().readCommitted(topics.events()), NormalizedEvent.class))
+                .as("nothing published twice").hasSize(2);
 
         Path keptSavepoint = catalogNow.get("kept").localSavepoint().orElseThrow();
         CliRun keepFiles = CliRun.of("baseline", "delete", "kept", "--keep-files", "--catalog", catalog);
