@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
             kafka.createTopics(LocalJobs.topics(options));
             Topics topics = Topics.from(LocalJobs.configOf(Job.NORMALIZE, options));
             Path state = Files.createTempDirectory("braid-demo");
-            StreamExecutionEnvironment env = LocalJobs.environment(parallelism, state, null, LocalJobs.checkpointing(options), port);
+            StreamExecutionEnvironment env = LocalJobs.environment(parallelism, state, null, LocalJobs.checkpointing(options), port, 0);
             LocalJobs.wire(env, EnumSet.allOf(Job.class), options);
             JobClient job = env.executeAsync("braid demo: normalize + correlate + detect");
             out.println("Running normalize, correlate and detect on a local Flink (RocksDB state, exactly-once checkpoints every 1 s)");

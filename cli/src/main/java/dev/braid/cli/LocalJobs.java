@@ -50,6 +50,8 @@ final class LocalJobs {
      */
     static final String LOCAL_INSTANCE_ID = "local";
 
+    private static final String PROMETHEUS_REPORTER = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
     /** The REST API listens on the loopback only: anyone who reaches it can cancel the jobs. */
     private static final String REST_HOST = "localhost";
 
@@ -87,10 +89,11 @@ final class LocalJobs {
     /**
      * A local Flink with RocksDB state and retained checkpoints under {@code stateDir}, starting
      * from {@code restorePath} (a savepoint or checkpoint as Flink names it, or null for none) and
-     * serving its REST API on {@code localhost:restPort} (a port {@link #restPort} picked).
+     * serving its REST API on {@code localhost:restPort} (a port {@link #restPort} picked) and, unless
+     * {@code metricsPort} is 0, every metric for Prometheus on {@code metricsPort}.
      */
     static StreamExecutionEnvironment environment(int parallelism, Path stateDir, String restorePath, Checkpointing checkpointing,
-                                                  int restPort) {
+                                                  int restPort, int metricsPort) {
         Configuration local = new Configuration();
         local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
         if (restorePath != null) {
@@ -101,6 +104,10 @@ final class LocalJobs {
         local.set(RestOptions.ADDRESS, REST_HOST);
         local.set(RestOptions.BIND_PORT, String.valueOf(restPort));
         local.set(RestOptions.PORT, restPort);
+        if (metricsPort > 0) {
+            local.setString("metrics.reporter.prom.factory.class", PROMETHEUS_REPORTER);
+            local.setString("metrics.reporter.prom.port", String.valueOf(metricsPort));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, local);
         JobDefaults.apply(env, checkpointing);
         return env;

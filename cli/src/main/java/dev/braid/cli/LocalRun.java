@@ -66,6 +66,11 @@ public final class LocalRun {
                     + " (default: ${DEFAULT-VALUE}).")
     int restPort;
 
+    @Option(names = "--metrics-port", defaultValue = "9249", paramLabel = "PORT",
+            description = "Port of the Prometheus endpoint (/metrics) with every Flink and Braid metric; 0 turns it off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     /** Where the run keeps checkpoints and RocksDB state. */
     public Path stateDir() {
         return stateDir;
@@ -83,7 +88,7 @@ public final class LocalRun {
         Map<String, String> options = options();
         int port = LocalJobs.restPort("--rest-port", restPort);
         StreamExecutionEnvironment env = LocalJobs.environment(parallelism, stateDir, restorePath,
-                LocalJobs.checkpointing(options), port);
+                LocalJobs.checkpointing(options), port, metricsPort);
         LocalJobs.wire(env, jobs, options);
         List<TopicSpec> topics = LocalJobs.topics(options);
         if (createTopics) {
@@ -113,8 +118,9 @@ public final class LocalRun {
 
     private void printStart(String origin, URI rest) {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Running %s against %s%s; Flink REST API at %s; state in %s. Ctrl-C stops.%n", jobs,
-                kafka.bootstrapServers(), origin == null ? "" : ", " + origin, rest, stateDir);
+        out.printf("Running %s against %s%s; Flink REST API at %s;%s state in %s. Ctrl-C stops.%n", jobs,
+                kafka.bootstrapServers(), origin == null ? "" : ", " + origin, rest,
+                metricsPort == 0 ? "" : " metrics at http://localhost:" + metricsPort + "/metrics;", stateDir);
         out.flush();
     }
 

@@ -86,6 +86,26 @@ public final class BackgroundRun {
         throw new AssertionError("no running job on port " + restPort + " within 60 s");
     }
 
+    /** What the Prometheus endpoint on {@code localhost:port} serves once it lists the jobs' operators (60 s at most). */
+    public static String scrape(int port) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                body = http.send(metrics, HttpResponse.BodyHandlers.ofString()).body();
+                if (body.contains("flink_taskmanager_job_task_operator")) {
+                    return body;
+                }
+            } catch (IOException notUpYet) {
+                // the reporter starts with the local Flink
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no operator metrics on port " + port + " within 60 s:\n" + body);
+    }
+
     /** Sends one backend log line, stamped now, to the raw backend topic. */
     public static void sendLine(KafkaTestClient kafka, Topics topics, String line) {
         kafka.send(List.of(new ProducerRecord<>(topics.raw(Source.BACKEND), null, System.currentTimeMillis(),

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code braid run} against a broker it did not start: fail-fast checks, then stop and resume. */
@@ -51,11 +52,17 @@ class RunCommandTest {
         List<String> run = List.of("run", "--jobs", "normalize", "--create-topics", "--rest-port", "0", "--state-dir", state.toString(),
                 "--set", "braid.checkpoint-interval=500 ms", "--set", "braid.normalize.group-id=run-test-" + topics.events());
 
-        BackgroundRun first = BackgroundRun.start(config, run);
+        int metricsPort = BackgroundRun.freePort();
+        List<String> firstRun = new ArrayList<>(run);
+        firstRun.addAll(List.of("--metrics-port", String.valueOf(metricsPort)));
+        BackgroundRun first = BackgroundRun.start(config, firstRun);
         BackgroundRun.awaitTopic(KAFKA.bootstrapServers(), topics.raw(Source.BACKEND));
         BackgroundRun.sendLine(KAFKA.client(), topics, "first line");
         KAFKA.client().awaitCommitted(topics.events(), 1, Duration.ofSeconds(60));
+        String metrics = BackgroundRun.scrape(metricsPort);
         CliRun stopped = first.stop();
+        assertThat(metrics).as("every path a record can take is on the Prometheus endpoint")
+                .contains("_eventsOut", "_eventTimesClamped", "_deadLetters_UNPARSEABLE", "_duplicatesDropped");
         assertThat(stopped.exitCode()).as(stopped.err()).isZero();
 
         BackgroundRun second = BackgroundRun.start(config, run);
