@@ -28,6 +28,7 @@ import org.apache.flink.util.OutputTag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +51,7 @@ import java.util.Map;
  *       arrive when traffic resumes, the event-time close emits version 2 with them.
  *   <li><b>Behind the watermark.</b> An event older than every open bundle could take (history
  *       shipped late, a producer whose clock lags) is <i>replayed</i>: kept by the second it
- *       arrived; an error among them anchors a bundle of the replayed events around it, emitted
+ *       arrived; an error among them anchors a bundle of the events around it, emitted
  *       {@code quiet} after it arrived, and they are forgotten {@code 2 * quiet} after arrival.
  * </ul>
  * The TTL is a backstop of days, never shorter than a lull: it counts wall time, not event time.
@@ -185,14 +186,14 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         if (anchor) {
             timers.registerEventTimeTimer(time + window);
         }
-        arrived(timers);
+        arrived(time, timers);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CorrelatedTrace> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             emitBundlesAnchoredAt(timestamp - window, out);
-            forgetLiveBefore(timestamp - 2 * window);
+            forgetLiveBefore(timestamp - 2 * window, ctx.timerService());
         } else {
             emitReplayedBundlesArrivedAt(timestamp - quiet, out);
             forgetReplayedBefore(timestamp - 2 * quiet);
@@ -225,7 +226,7 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         if (anchors.isEmpty()) {
             return;
         }
-        List<NormalizedEvent> bundle = liveEventsWithin(anchorTime - window, anchorTime + window);
+        List<NormalizedEvent> bundle = eventsWithin(anchorTime - window, anchorTime + window);
         for (NormalizedEvent anchor : anchors) {
             Integer emittedWith = emittedWhileQuiet.get(anchor.getId());
             if (emittedWith == null) {
@@ -263,7 +264,7 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
             }
             for (NormalizedEvent anchor : errorsIn(atTime.getValue())) {
                 if (!emittedWhileQuiet.contains(anchor.getId())) {
-                    List<NormalizedEvent> bundle = liveEventsWithin(anchorTime - window, anchorTime + window);
+                    List<NormalizedEvent> bundle = eventsWithin(anchorTime - window, anchorTime + window);
                     emittedWhileQuiet.put(anchor.getId(), bundle.size());
                     closedWhileQuiet.inc();
                     out.collect(bundle(anchor, 1, CloseReason.BUNDLE_WINDOW, bundle));
@@ -282,22 +283,13 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
             timers.registerProcessingTimeTimer(arrival + quiet);
         }
         timers.registerProcessingTimeTimer(arrival + 2 * quiet);
+        arrived(event.getEventTime().toEpochMilli(), timers);
     }
 
     private void emitReplayedBundlesArrivedAt(long arrival, Collector<CorrelatedTrace> out) throws Exception {
-        List<NormalizedEvent> anchors = errorsIn(replayedByArrival.get(arrival));
-        for (NormalizedEvent anchor : anchors) {
+        for (NormalizedEvent anchor : errorsIn(replayedByArrival.get(arrival))) {
             long anchorTime = anchor.getEventTime().toEpochMilli();
-            List<NormalizedEvent> bundle = new ArrayList<>();
-            for (List<NormalizedEvent> arrived : replayedByArrival.values()) {
-                for (NormalizedEvent event : arrived) {
-                    long time = event.getEventTime().toEpochMilli();
-                    if (time >= anchorTime - window && time <= anchorTime + window) {
-                        bundle.add(event);
-                    }
-                }
-            }
-            out.collect(bundle(anchor, 1, CloseReason.BUNDLE_WINDOW, bundle));
+            out.collect(bundle(anchor, 1, CloseReason.BUNDLE_WINDOW, eventsWithin(anchorTime - window, anchorTime + window)));
         }
     }
 
@@ -305,9 +297,37 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         removeKeysUpTo(replayedByArrival, arrival);
     }
 
-    /** Forgets the events no open bundle can need: those at or before {@code time}. */
-    private void forgetLiveBefore(long time) throws Exception {
-        removeKeysUpTo(eventsByTime, time);
+    /**
+     * Forgets the events no open bundle can need: those at or before {@code time}. When the key's
+     * producer lags the watermark (its newest event is already two windows behind it), its next
+     * events arrive behind too and may need these: they are kept as replayed instead, a millisecond
+     * before the current arrival second, so they are forgotten with it but anchor nothing again.
+     */
+    private void forgetLiveBefore(long time, TimerService timers) throws Exception {
+        BundleProgress key = progress.value();
+        long watermark = timers.currentWatermark();
+        boolean lagging = key != null && watermark != Long.MAX_VALUE // the end of the input: nothing follows
+                && key.newestEventTime + 2 * window <= watermark;
+        if (!lagging) {
+            removeKeysUpTo(eventsByTime, time);
+            return;
+        }
+        long arrival = ceilTo(timers.currentProcessingTime(), SECOND);
+        List<Long> moved = new ArrayList<>();
+        for (Map.Entry<Long, List<NormalizedEvent>> atTime : eventsByTime.entries()) {
+            if (atTime.getKey() <= time) {
+                for (NormalizedEvent event : atTime.getValue()) {
+                    addOnce(replayedByArrival, arrival - 1, event);
+                }
+                moved.add(atTime.getKey());
+            }
+        }
+        for (Long movedTime : moved) {
+            eventsByTime.remove(movedTime);
+        }
+        if (!moved.isEmpty()) {
+            timers.registerProcessingTimeTimer(arrival + 2 * quiet);
+        }
     }
 
     private static void removeKeysUpTo(MapState<Long, List<NormalizedEvent>> state, long bound) throws Exception {
@@ -322,11 +342,12 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         }
     }
 
-    private void arrived(TimerService timers) throws Exception {
+    private void arrived(long eventTime, TimerService timers) throws Exception {
         BundleProgress key = progress.value();
         if (key == null) {
             key = new BundleProgress();
         }
+        key.newestEventTime = Math.max(key.newestEventTime, eventTime);
         key.lastArrival = timers.currentProcessingTime();
         key.watermarkAtArrival = timers.currentWatermark();
         if (key.quietTimer == 0) { // one quiet timer per key: it re-arms itself from lastArrival
@@ -362,14 +383,26 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         return Math.floorDiv(time + unit - 1, unit) * unit;
     }
 
-    private List<NormalizedEvent> liveEventsWithin(long from, long to) throws Exception {
-        List<NormalizedEvent> events = new ArrayList<>();
+    /**
+     * The key's events with times in {@code [from, to]}, live and replayed alike: which of the two an
+     * event is depends on when it arrived, and one bundle can hold both. Each id once.
+     */
+    private List<NormalizedEvent> eventsWithin(long from, long to) throws Exception {
+        Map<String, NormalizedEvent> byId = new LinkedHashMap<>();
         for (Map.Entry<Long, List<NormalizedEvent>> atTime : eventsByTime.entries()) {
             if (atTime.getKey() >= from && atTime.getKey() <= to) {
-                events.addAll(atTime.getValue());
+                atTime.getValue().forEach(event -> byId.putIfAbsent(event.getId(), event));
             }
         }
-        return events;
+        for (List<NormalizedEvent> arrived : replayedByArrival.values()) {
+            for (NormalizedEvent event : arrived) {
+                long time = event.getEventTime().toEpochMilli();
+                if (time >= from && time <= to) {
+                    byId.putIfAbsent(event.getId(), event);
+                }
+            }
+        }
+        return new ArrayList<>(byId.values());
     }
 
     private static List<NormalizedEvent> errorsIn(List<NormalizedEvent> events) {

@@ -11,6 +11,8 @@ public class BundleProgress {
     public long watermarkAtArrival;
     /** The quiet-check processing-time timer in force, 0 for none. */
     public long quietTimer;
+    /** The latest event time of the key: far behind the watermark, its producer lags the others. */
+    public long newestEventTime = Long.MIN_VALUE;
 
     public BundleProgress() {}
 }

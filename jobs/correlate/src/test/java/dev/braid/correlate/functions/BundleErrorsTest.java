@@ -78,14 +78,17 @@ class BundleErrorsTest {
     }
 
     @Test
-    void keyWithOnlyInfoEventsEmitsNothingAndForgetsThemByTheWholeWindowAfterTheirSecond() throws Exception {
+    void keyWithOnlyInfoEventsEmitsNothingAndForgetsThemOnceTheWatermarkAndThenWallTimeMovedOn() throws Exception {
         send(backendLog("a", 0, Level.INFO, "checkout"));
         send(backendLog("b", 1_000, Level.WARN, "checkout"));
 
         harness.processWatermark(T0 + 1_000 + 2 * W - 1);
         assertThat(harness.numKeyedStateEntries()).as("an error up to a window later could still need b").isPositive();
 
-        harness.processWatermark(T0 + 3 * W); // cleanups round up to whole windows
+        // Cleanups round up to whole windows; a key this far behind the watermark may be a lagging
+        // producer whose next error still needs its events, so they are kept for wall time too.
+        harness.processWatermark(T0 + 3 * W);
+        metered.wallClock(2 * Q);
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertNothingHeld();
@@ -205,6 +208,18 @@ class BundleErrorsTest {
         });
         metered.wallClock(1_000 + 2 * Q);
         assertNothingHeld();
+    }
+
+    @Test
+    void bundleHoldsTheEventsAroundItsErrorWhetherTheyArrivedAheadOfTheWatermarkOrBehindIt() throws Exception {
+        send(backendLog("before-the-jump", -500, Level.INFO, "checkout"));
+        harness.processWatermark(T0 + 60_000); // another source's clock moves the watermark on
+        send(backendLog("error-after-the-jump", 0, Level.ERROR, "checkout"));
+
+        metered.wallClock(Q);
+
+        assertThat(bundles()).singleElement().satisfies(bundle -> assertThat(bundle.getEvents())
+                .extracting(TraceEvent::getId).containsExactly("before-the-jump", "error-after-the-jump"));
     }
 
     @Test

@@ -1,0 +1,156 @@
+package dev.braid.cli;
+
+import dev.braid.cli.LocalJobs.Job;
+import dev.braid.connectors.JobDefaults;
+import dev.braid.connectors.Topics;
+import dev.braid.normalize.functions.ParseRawRecord;
+import dev.braid.schema.Alert;
+import dev.braid.schema.AlertFamily;
+import dev.braid.schema.CorrelatedTrace;
+import dev.braid.schema.DeadLetterReason;
+import dev.braid.schema.Source;
+import dev.braid.schema.TraceEvent;
+import dev.braid.schema.TraceKind;
+import dev.braid.testing.AvroRecords;
+import dev.braid.testing.FlinkMiniCluster;
+import dev.braid.testing.FreshTopics;
+import dev.braid.testing.KafkaBrokerExtension;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The three jobs on their production wiring, fed what a development loop really sends: a browser
+ * whose clock runs two hours ahead, a backend three minutes behind, test reports uploaded ten
+ * minutes after their run, and then a lull with no input at all. Every trace, bundle and alert
+ * still comes out, and the metrics account for every clamped event time.
+ */
+class SkewedClocksTest {
+
+    static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = FlinkMiniCluster.extension(METRICS);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final long MINUTE = 60_000;
+    private static final long HOUR = 60 * MINUTE;
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @Test
+    void skewedClocksALateTestReportAndALullLoseNoTraceBundleOrAlert() throws Exception {
+        Configuration config = BoundedJobs.configure(FreshTopics.on(KAFKA));
+        for (String quick : List.of("braid.correlate.inactivity-gap", "braid.correlate.bundle-window",
+                "braid.correlate.allowed-lateness", "braid.normalize.idleness", "braid.correlate.idleness",
+                "braid.detect.idleness")) {
+            config.setString(quick, "2 s");
+        }
+        Topics topics = Topics.from(config);
+        KAFKA.createTopics(topics.all());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(FlinkMiniCluster.PARALLELISM);
+        JobDefaults.apply(env, Duration.ofMillis(500));
+        LocalJobs.wire(env, EnumSet.allOf(Job.class), config.toMap());
+        JobClient job = env.executeAsync("skewed clocks");
+
+        long now = System.currentTimeMillis();
+        List<ProducerRecord<byte[], byte[]>> shipped = new ArrayList<>();
+        shipped.addAll(browserTwoHoursAhead(topics, now));
+        shipped.addAll(backendThreeMinutesBehind(topics, now));
+        shipped.addAll(testReportsUploadedTenMinutesLate(topics, now));
+        KAFKA.client().send(shipped);
+        // ... and then nothing: every source goes idle and the watermarks stand still.
+
+        List<CorrelatedTrace> traces = AvroRecords.decodeAll(
+                KAFKA.client().awaitCommitted(topics.traces(), 3, PATIENCE), CorrelatedTrace.class);
+        List<Alert> flaky = AvroRecords.decodeAll(
+                KAFKA.client().awaitCommitted(topics.alerts(AlertFamily.FLAKY_TESTS), 1, PATIENCE), Alert.class);
+        long clamped = FlinkMiniCluster.counted(METRICS, job.getJobID(), ParseRawRecord.CLAMPED);
+        long unparseable = FlinkMiniCluster.counted(METRICS, job.getJobID(), ParseRawRecord.deadLetterMetric(DeadLetterReason.UNPARSEABLE));
+        job.cancel().get();
+
+        assertThat(traces).filteredOn(trace -> trace.getKind() == TraceKind.TRACE).singleElement().satisfies(trace -> {
+            assertThat(trace.getTraceId()).isEqualTo(TRACE);
+            assertThat(trace.getEvents()).extracting(TraceEvent::getSource)
+                    .as("the backend's line, three minutes behind, and the browser's request, clamped to its shipping time")
+                    .containsExactly("backend", "browser");
+        });
+        assertThat(traces).filteredOn(trace -> trace.getKind() == TraceKind.ERROR_BUNDLE)
+                .extracting(trace -> trace.getEvents().stream().map(TraceEvent::getMessage).toList())
+                .as("the payment service's error, the last before the lull, and the failing test of the late report")
+                .contains(List.of("charging card", "card declined"));
+        assertThat(flaky).first().satisfies(alert -> assertThat(alert.getRule()).isEqualTo("flaky-test"));
+        assertThat(clamped).as("the browser's two records").isEqualTo(2);
+        assertThat(unparseable).isZero();
+    }
+
+    private static List<ProducerRecord<byte[], byte[]>> browserTwoHoursAhead(Topics topics, long now) {
+        double wallSeconds = (now + 2 * HOUR) / 1000.0;
+        String request = "{\"method\":\"Network.requestWillBeSent\",\"sessionId\":\"S1\",\"params\":{\"requestId\":\"R1\","
+                + "\"request\":{\"url\":\"http://shop.test/api/checkout\",\"method\":\"POST\","
+                + "\"headers\":{\"traceparent\":\"00-" + TRACE + "-00f067aa0ba902b7-01\"}},\"wallTime\":" + wallSeconds + "}}";
+        String console = "{\"method\":\"Runtime.consoleAPICalled\",\"sessionId\":\"S1\",\"params\":{\"type\":\"log\","
+                + "\"args\":[{\"type\":\"string\",\"value\":\"checkout clicked\"}],\"executionContextId\":1,"
+                + "\"timestamp\":" + (now + 2 * HOUR + 1) + "}}";
+        return List.of(record(topics.raw(Source.BROWSER), "S1", now, request, Map.of()),
+                record(topics.raw(Source.BROWSER), "S1", now, console, Map.of()));
+    }
+
+    private static List<ProducerRecord<byte[], byte[]>> backendThreeMinutesBehind(Topics topics, long now) {
+        long behind = now - 3 * MINUTE;
+        return List.of(
+                record(topics.raw(Source.BACKEND), "checkout", now, pino(50, behind, "checkout failed\",\"trace_id\":\"" + TRACE),
+                        Map.of("braid.service", "checkout")),
+                record(topics.raw(Source.BACKEND), "payments", now, pino(30, behind + 500, "charging card"),
+                        Map.of("braid.service", "payments")),
+                record(topics.raw(Source.BACKEND), "payments", now, pino(50, behind + 1_000, "card declined"),
+                        Map.of("braid.service", "payments")));
+    }
+
+    /** Two runs of one commit, one green and one red, each uploaded ten minutes after it started. */
+    private static List<ProducerRecord<byte[], byte[]>> testReportsUploadedTenMinutesLate(Topics topics, long now) {
+        List<ProducerRecord<byte[], byte[]>> reports = new ArrayList<>();
+        for (String status : List.of("passed", "failed")) {
+            long started = now - 10 * MINUTE + ("failed".equals(status) ? MINUTE : 0);
+            String report = "{\"numTotalTests\":1,\"startTime\":" + started + ",\"testResults\":[{\"name\":\"/shop/checkout.test.js\","
+                    + "\"startTime\":" + started + ",\"endTime\":" + (started + 40) + ",\"assertionResults\":[{"
+                    + "\"ancestorTitles\":[\"checkout\"],\"title\":\"rejects a weak password\",\"status\":\"" + status + "\","
+                    + "\"duration\":40,\"failureMessages\":" + ("failed".equals(status) ? "[\"Expected 422, got 500\"]" : "[]")
+                    + "}]}]}";
+            reports.add(record(topics.raw(Source.TEST), "run-" + status, now, report, Map.of("braid.repo", "acme/shop",
+                    "braid.branch", "main", "braid.commit", "9c1e5f0a9c1e5f0a9c1e5f0a9c1e5f0a9c1e5f0a", "braid.run-id", "run-" + status)));
+        }
+        return reports;
+    }
+
+    private static String pino(int level, long time, String message) {
+        return "{\"level\":" + level + ",\"time\":" + time + ",\"pid\":7,\"hostname\":\"api\",\"msg\":\"" + message + "\"}";
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, String key, long shippedAt, String value,
+            Map<String, String> headers) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, shippedAt,
+                key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        headers.forEach((name, header) -> record.headers().add(new RecordHeader(name, header.getBytes(StandardCharsets.UTF_8))));
+        return record;
+    }
+}
