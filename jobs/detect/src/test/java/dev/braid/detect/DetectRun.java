@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ import java.util.function.Consumer;
 public final class DetectRun {
 
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(1);
 
     private DetectRun() {}
 
@@ -90,7 +92,13 @@ public final class DetectRun {
         return read(kafka, config.topics());
     }
 
-    static Published read(KafkaBrokerExtension kafka, Topics topics) {
+    static Published read(KafkaBrokerExtension kafka, Topics topics) throws Exception {
+        List<String> outputs = new ArrayList<>();
+        for (AlertFamily family : AlertFamily.values()) {
+            outputs.add(topics.alerts(family));
+        }
+        outputs.add(topics.fixes());
+        SettledTopics.await(kafka.bootstrapServers(), outputs, SETTLE_TIMEOUT);
         Map<AlertFamily, List<Alert>> alerts = new EnumMap<>(AlertFamily.class);
         for (AlertFamily family : AlertFamily.values()) {
             alerts.put(family, AvroRecords.decodeAll(kafka.client().readCommitted(topics.alerts(family)), Alert.class));
@@ -98,12 +106,21 @@ public final class DetectRun {
         return new Published(alerts, AvroRecords.decodeAll(kafka.client().readCommitted(topics.fixes()), Fix.class));
     }
 
-    /** Events as the normalize job writes them: keyed by id, timestamped with their event time. */
+    /**
+     * Events as the normalize job writes them: keyed by id, timestamped when published. The job
+     * reads event time from the record; a Kafka timestamp of the fixtures' event time, days old,
+     * would let the broker's next retention check delete the input before the job reads it.
+     */
     public static List<ProducerRecord<byte[], byte[]>> records(Topics topics, List<NormalizedEvent> events) {
         return events.stream()
-                .map(event -> new ProducerRecord<>(topics.events(), null, event.getEventTime().toEpochMilli(),
+                .map(event -> new ProducerRecord<>(topics.events(), null, (Long) null,
                         event.getId().getBytes(StandardCharsets.UTF_8), AvroRecords.encode(event)))
                 .toList();
+    }
+
+    /** The same events in event-time order: what a job with a tight out-of-orderness may rely on. */
+    static List<NormalizedEvent> inEventTimeOrder(List<NormalizedEvent> events) {
+        return events.stream().sorted(Comparator.comparing(NormalizedEvent::getEventTime)).toList();
     }
 
     /** The same events in a random order, the same every run. */
