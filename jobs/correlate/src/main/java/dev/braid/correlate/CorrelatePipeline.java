@@ -2,8 +2,8 @@ package dev.braid.correlate;
 
 import dev.braid.correlate.functions.AssembleTraces;
 import dev.braid.correlate.functions.AttributeCommits;
+import dev.braid.correlate.functions.BoundTraceSize;
 import dev.braid.correlate.functions.BundleErrors;
-import dev.braid.correlate.model.TraceSizeBound;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.NormalizedEvent;
 
@@ -79,12 +79,11 @@ public final class CorrelatePipeline {
         DataStream<NormalizedEvent> history = events
                 .filter(CorrelatePipeline::isHistory).uid(Uids.HISTORY).name("commits and test results");
 
-        TraceSizeBound sizeBound = new TraceSizeBound(config.maxTraceBytes());
         history.connect(traces.union(bundles))
                 .keyBy(AttributeCommits::historyKey, AttributeCommits::historyKey, Types.STRING)
                 .process(new AttributeCommits(config.maxCommitsPerBranch(), config.historyTtl(), config.traceQuiet()), TRACE_TYPE)
                 .uid(Uids.ATTRIBUTE_COMMITS).name("attribute commits")
-                .map(sizeBound::apply, TRACE_TYPE)
+                .map(new BoundTraceSize(config.maxTraceBytes()), TRACE_TYPE)
                 .uid(Uids.SIZE_BOUND).name("size bound")
                 .sinkTo(tracesSink).uid(Uids.TRACES_SINK).name("traces");
 

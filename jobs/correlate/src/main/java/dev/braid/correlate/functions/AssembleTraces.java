@@ -104,6 +104,7 @@ public final class AssembleTraces extends KeyedProcessFunction<String, Normalize
             open(time, ctx);
         } else if (trace.closed) {
             trace.version++;
+            trace.lastArrival = ctx.timerService().currentProcessingTime();
             progress.update(trace);
             out.collect(trace(ctx.getCurrentKey(), trace.version, CloseReason.LATE_EVENT));
         } else {
@@ -126,7 +127,7 @@ public final class AssembleTraces extends KeyedProcessFunction<String, Normalize
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             onWallTimer(trace, timestamp, ctx, out);
         } else if (timestamp == trace.cleanupTimer && !trace.replayed) {
-            clear(trace, ctx.timerService());
+            cleanUpUnlessStillArriving(trace, ctx.timerService());
         } else if (!trace.closed && !trace.replayed
                 && (timestamp == trace.inactivityTimer || timestamp == trace.maxDurationTimer)) {
             close(trace, timestamp == trace.inactivityTimer ? CloseReason.INACTIVITY : CloseReason.MAX_DURATION,
@@ -142,7 +143,12 @@ public final class AssembleTraces extends KeyedProcessFunction<String, Normalize
         trace.wallTimer = 0;
         long watermark = ctx.timerService().currentWatermark();
         if (trace.closed) {
-            clear(trace, ctx.timerService()); // only replayed traces set a wall timer once closed
+            if (now < trace.lastArrival + quiet) { // late events still coming
+                armWallTimer(trace, trace.lastArrival + quiet, ctx.timerService());
+                progress.update(trace);
+            } else if (trace.replayed || watermark >= trace.cleanupTimer) {
+                clear(trace, ctx.timerService());
+            }
         } else if (now < trace.lastArrival + quiet) {
             armWallTimer(trace, trace.lastArrival + quiet, ctx.timerService());
             progress.update(trace);
@@ -156,6 +162,22 @@ public final class AssembleTraces extends KeyedProcessFunction<String, Normalize
             trace.watermarkAtArrival = watermark;
             armWallTimer(trace, now + quiet, ctx.timerService());
             progress.update(trace);
+        }
+    }
+
+    /**
+     * Clears a closed trace once its lateness passed, unless the watermark jumped far past that
+     * (another partition's clock, the first watermark after a start) while the trace's own events
+     * are still arriving: those would open it again. It is then cleared by wall time instead.
+     */
+    private void cleanUpUnlessStillArriving(TraceProgress trace, TimerService timers) throws Exception {
+        boolean jumped = timers.currentWatermark() - trace.cleanupTimer > quiet;
+        long now = timers.currentProcessingTime();
+        if (jumped && now < trace.lastArrival + quiet) {
+            armWallTimer(trace, trace.lastArrival + quiet, timers);
+            progress.update(trace);
+        } else {
+            clear(trace, timers);
         }
     }
 
