@@ -85,10 +85,12 @@ public final class NormalizeBenchmark {
             kafka.createTopics(topics.all());
             KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers());
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(PIPELINE_RECORDS);
+            // Shipped now, whatever the events' own (fixed) times: retention judges the Kafka timestamp.
+            long shipped = System.currentTimeMillis();
             for (int i = 0; i < PIPELINE_RECORDS; i++) {
                 boolean browser = i % 4 == 0;
                 String value = browser ? cdpRequest(i) : pinoLine(i);
-                records.add(new ProducerRecord<>(topics.raw(browser ? Source.BROWSER : Source.BACKEND), null, T0 + i,
+                records.add(new ProducerRecord<>(topics.raw(browser ? Source.BROWSER : Source.BACKEND), null, shipped,
                         ("stream-" + (i % 16)).getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
             }
             client.send(records);
