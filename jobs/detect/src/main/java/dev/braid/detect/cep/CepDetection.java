@@ -1,5 +1,6 @@
 package dev.braid.detect.cep;
 
+import dev.braid.detect.functions.CountLateEvents;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.Clearing;
 import dev.braid.detect.rules.Findings;
@@ -16,7 +17,9 @@ import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.util.List;
 import java.util.Map;
@@ -43,18 +46,29 @@ public final class CepDetection {
                 .keyBy(detector::key, Types.STRING);
         TypeSerializer<NormalizedEvent> serializer =
                 keyed.getType().createSerializer(keyed.getExecutionConfig().getSerializerConfig());
-        return keyed.transform(rule + " " + detector.name(), type, operator(detector, serializer)).uid(uid + "-match");
+        OutputTag<NormalizedEvent> late = lateEvents(keyed.getType());
+        SingleOutputStreamOperator<OUT> matches =
+                keyed.transform(rule + " " + detector.name(), type, operator(detector, serializer, late)).uid(uid + "-match");
+        matches.getSideOutput(late)
+                .process(new CountLateEvents(), Types.VOID).uid(uid + "-late").name(rule + " " + detector.name() + " late events");
+        return matches;
+    }
+
+    /** The side output of the events a CEP operator receives behind the watermark. */
+    public static OutputTag<NormalizedEvent> lateEvents(TypeInformation<NormalizedEvent> type) {
+        return new OutputTag<>("late-events", type);
     }
 
     /**
      * The event-time CEP operator of one detector: what {@code CEP.pattern(..).inEventTime().process(..)}
-     * builds, built here so that {@code CepStateBoundTest} measures the very operator the job runs.
+     * builds, built here so that its tests run the very operator the job runs. Events behind the
+     * watermark go to {@code late}, where the job counts them.
      */
     public static <OUT> CepOperator<NormalizedEvent, String, OUT> operator(
-            PatternDetector<OUT> detector, TypeSerializer<NormalizedEvent> serializer) {
+            PatternDetector<OUT> detector, TypeSerializer<NormalizedEvent> serializer, OutputTag<NormalizedEvent> late) {
         Pattern<NormalizedEvent, ?> pattern = detector.pattern();
         return new CepOperator<>(serializer, false, NFACompiler.compileFactory(pattern, false), null,
-                pattern.getAfterMatchSkipStrategy(), new MatchHandler<>(detector), null);
+                pattern.getAfterMatchSkipStrategy(), new MatchHandler<>(detector), late);
     }
 
     /** Turns the events that end a rule's situation into CLEAR findings; stateless. */

@@ -3,32 +3,24 @@ package dev.braid.detect.rules;
 import dev.braid.detect.model.Finding;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.cep.pattern.conditions.IterativeCondition;
-import org.apache.flink.cep.pattern.conditions.SimpleCondition;
-
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A detector that fires on a run of {@code count} selected events in a row, first and last at most
- * {@code window} apart: the shape most rules share.
+ * A detector that fires on a run of {@code count} selected events in a row, first and last less
+ * than {@code window} apart: the shape most rules share. {@code MatchRuns} runs it per key in
+ * event time, keeping only the last {@code count} events, so an event costs the same however many
+ * came before it in the window; the state does not depend on {@code count}, so a threshold change
+ * keeps it.
  *
- * <p>The count is not part of the pattern: the pattern is {@code oneOrMore().consecutive()} and
- * {@link #onMatch} keeps the matches of the wanted length. A pattern of {@code times(n)} compiles to
- * states named by position, so changing {@code n} breaks the partial matches in a savepoint; this
- * shape keeps them valid across a threshold change. Each event that extends a run completes one
- * match of every length up to it, so exactly one match per event has the wanted length: the last
- * {@code count} events, a window that slides. Strict contiguity keeps one partial match per
- * starting event rather than every combination.
+ * <p>The semantics are those of the CEP pattern {@code begin(run).where(c).oneOrMore().consecutive().within(window)}
+ * that released versions ran, keeping its matches of exactly {@code count} events: each event
+ * ends at most one finding, on the last {@code count} events, a window that slides.
  */
-public abstract class RunDetector implements PatternDetector<Finding> {
+public abstract class RunDetector implements Serializable {
 
     private static final long serialVersionUID = 1L;
-
-    /** The pattern's one state; conditions read the run so far under this name. */
-    public static final String RUN = "run";
 
     private final String name;
     protected final int count;
@@ -40,27 +32,39 @@ public abstract class RunDetector implements PatternDetector<Finding> {
         this.window = window;
     }
 
-    @Override
+    /** Unique within its rule and stable: it is part of the operator uids that savepoints map state by. */
     public final String name() {
         return name;
     }
 
-    /** What every event of the run must meet; by default, being selected is enough. */
-    protected IterativeCondition<NormalizedEvent> condition() {
-        return SimpleCondition.of(event -> true);
+    public final int count() {
+        return count;
     }
 
-    @Override
-    public final Pattern<NormalizedEvent, ?> pattern() {
-        return Pattern.<NormalizedEvent>begin(RUN).where(condition()).oneOrMore().consecutive().within(window);
+    public final Duration window() {
+        return window;
     }
 
-    @Override
-    public final Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-        List<NormalizedEvent> run = match.get(RUN);
-        return run != null && run.size() == count ? onRun(run) : null;
+    /** Whether the event is one the runs are made of (including events that break them). */
+    public abstract boolean selects(NormalizedEvent event);
+
+    /** The partition the runs are counted in; never null for a selected event. */
+    public abstract String key(NormalizedEvent event);
+
+    /**
+     * Whether the event can follow {@code before} (oldest first) in a run. With {@code before}
+     * empty it says whether the event can be part of any run: one that cannot breaks every run.
+     * By default every selected event can.
+     */
+    public boolean continues(NormalizedEvent event, List<NormalizedEvent> before) {
+        return true;
+    }
+
+    /** Whether {@link #continues} looks at {@code before}; then every candidate run is checked event by event. */
+    public boolean readsRun() {
+        return false;
     }
 
     /** What a run of exactly {@code count} events means, oldest first. */
-    protected abstract Finding onRun(List<NormalizedEvent> run);
+    public abstract Finding onRun(List<NormalizedEvent> run);
 }

@@ -1,6 +1,7 @@
 package dev.braid.detect.rules.agent;
 
 import dev.braid.detect.cep.CepDetection;
+import dev.braid.detect.cep.RunDetection;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.Clearing;
@@ -12,8 +13,6 @@ import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.AgentStep;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.conditions.IterativeCondition;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.time.Duration;
@@ -58,10 +57,9 @@ public final class AgentLoop implements AlertRule {
 
     @Override
     public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
-        AvroTypeInfo<Finding> type = new AvroTypeInfo<>(Finding.class);
-        return CepDetection.run(events, RULE, new TooManyAttempts(spec.count("max-attempts"), spec.duration("window")), type)
-                .union(CepDetection.run(events, RULE,
-                        new RepeatedState(spec.count("repeats"), spec.count("of-last"), spec.duration("window")), type))
+        return RunDetection.run(events, RULE, new TooManyAttempts(spec.count("max-attempts"), spec.duration("window")))
+                .union(RunDetection.run(events, RULE,
+                        new RepeatedState(spec.count("repeats"), spec.count("of-last"), spec.duration("window"))))
                 .union(CepDetection.clear(events, RULE, new TaskEnded()));
     }
 
@@ -92,7 +90,7 @@ public final class AgentLoop implements AlertRule {
         }
 
         @Override
-        protected Finding onRun(List<NormalizedEvent> attempts) {
+        public Finding onRun(List<NormalizedEvent> attempts) {
             NormalizedEvent last = attempts.get(attempts.size() - 1);
             AgentStep step = EventFields.agentStep(last);
             String attempt = step == null || step.getAttempt() == null ? "?" : step.getAttempt().toString();
@@ -134,13 +132,27 @@ public final class AgentLoop implements AlertRule {
             return task(event) + '|' + EventFields.agentStep(event).getStateSignature();
         }
 
+        /** Each repeat comes from a later attempt, and the run spans at most {@code ofLast} attempts. */
         @Override
-        protected IterativeCondition<NormalizedEvent> condition() {
-            return new WithinLastAttempts(ofLast);
+        public boolean continues(NormalizedEvent event, List<NormalizedEvent> before) {
+            if (before.isEmpty()) {
+                return true;
+            }
+            int attempt = attempt(event);
+            return attempt > attempt(before.get(before.size() - 1)) && attempt - attempt(before.get(0)) < ofLast;
         }
 
         @Override
-        protected Finding onRun(List<NormalizedEvent> states) {
+        public boolean readsRun() {
+            return true;
+        }
+
+        private static int attempt(NormalizedEvent event) {
+            return EventFields.agentStep(event).getAttempt();
+        }
+
+        @Override
+        public Finding onRun(List<NormalizedEvent> states) {
             NormalizedEvent last = states.get(states.size() - 1);
             AgentStep step = EventFields.agentStep(last);
             String attempts = states.stream().map(e -> EventFields.agentStep(e).getAttempt().toString())
@@ -154,31 +166,6 @@ public final class AgentLoop implements AlertRule {
                     "agent task " + task(last) + " reached the same state '" + details.get("state") + "' (signature "
                             + step.getStateSignature() + ") in attempts " + attempts + ": it is going round in circles",
                     details);
-        }
-    }
-
-    /** Each repeat comes from a later attempt, and the run spans at most {@code ofLast} attempts. */
-    private static final class WithinLastAttempts extends IterativeCondition<NormalizedEvent> {
-
-        private static final long serialVersionUID = 1L;
-
-        private final int ofLast;
-
-        WithinLastAttempts(int ofLast) {
-            this.ofLast = ofLast;
-        }
-
-        @Override
-        public boolean filter(NormalizedEvent event, Context<NormalizedEvent> ctx) throws Exception {
-            int attempt = EventFields.agentStep(event).getAttempt();
-            Integer first = null;
-            int previous = Integer.MIN_VALUE;
-            for (NormalizedEvent earlier : ctx.getEventsForPattern(RunDetector.RUN)) {
-                int earlierAttempt = EventFields.agentStep(earlier).getAttempt();
-                first = first == null ? earlierAttempt : first;
-                previous = earlierAttempt;
-            }
-            return first == null || (attempt > previous && attempt - first < ofLast);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.braid.detect.rules.agent;
 
 import dev.braid.detect.cep.CepDetection;
+import dev.braid.detect.cep.RunDetection;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.Clearing;
@@ -12,7 +13,6 @@ import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.McpHealth;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.time.Duration;
@@ -45,9 +45,8 @@ public final class McpUnhealthy implements AlertRule {
 
     @Override
     public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
-        AvroTypeInfo<Finding> type = new AvroTypeInfo<>(Finding.class);
-        return CepDetection.run(events, RULE, new Probes("timeouts", "timeout", spec.count("timeouts"), spec.duration("window")), type)
-                .union(CepDetection.run(events, RULE, new Probes("down", "down", 1, spec.duration("window")), type))
+        return RunDetection.run(events, RULE, new Probes("timeouts", "timeout", spec.count("timeouts"), spec.duration("window")))
+                .union(RunDetection.run(events, RULE, new Probes("down", "down", 1, spec.duration("window"))))
                 .union(CepDetection.clear(events, RULE, new ServerUp()));
     }
 
@@ -83,7 +82,7 @@ public final class McpUnhealthy implements AlertRule {
         }
 
         @Override
-        protected Finding onRun(List<NormalizedEvent> probes) {
+        public Finding onRun(List<NormalizedEvent> probes) {
             NormalizedEvent last = probes.get(probes.size() - 1);
             McpHealth health = EventFields.mcpHealth(last);
             long span = last.getEventTime().toEpochMilli() - probes.get(0).getEventTime().toEpochMilli();

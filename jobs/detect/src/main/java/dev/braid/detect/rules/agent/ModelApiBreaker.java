@@ -1,6 +1,7 @@
 package dev.braid.detect.rules.agent;
 
 import dev.braid.detect.cep.CepDetection;
+import dev.braid.detect.cep.RunDetection;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.Clearing;
@@ -12,9 +13,6 @@ import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.LlmCall;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.conditions.IterativeCondition;
-import org.apache.flink.cep.pattern.conditions.SimpleCondition;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.time.Duration;
@@ -47,8 +45,7 @@ public final class ModelApiBreaker implements AlertRule {
 
     @Override
     public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
-        return CepDetection.run(events, RULE, new Detector(spec.count("failures"), spec.duration("window")),
-                        new AvroTypeInfo<>(Finding.class))
+        return RunDetection.run(events, RULE, new Detector(spec.count("failures"), spec.duration("window")))
                 .union(CepDetection.clear(events, RULE, new CallSucceeded()));
     }
 
@@ -80,13 +77,14 @@ public final class ModelApiBreaker implements AlertRule {
             return provider(event);
         }
 
+        /** A success breaks the run. */
         @Override
-        protected IterativeCondition<NormalizedEvent> condition() {
-            return SimpleCondition.of(ModelApiBreaker::failed);
+        public boolean continues(NormalizedEvent event, List<NormalizedEvent> before) {
+            return failed(event);
         }
 
         @Override
-        protected Finding onRun(List<NormalizedEvent> calls) {
+        public Finding onRun(List<NormalizedEvent> calls) {
             NormalizedEvent last = calls.get(calls.size() - 1);
             LlmCall call = EventFields.llmCall(last);
             Map<String, String> details = new LinkedHashMap<>();

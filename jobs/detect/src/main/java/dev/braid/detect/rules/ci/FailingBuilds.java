@@ -1,6 +1,6 @@
 package dev.braid.detect.rules.ci;
 
-import dev.braid.detect.cep.CepDetection;
+import dev.braid.detect.cep.RunDetection;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
@@ -12,8 +12,6 @@ import dev.braid.schema.AgentStep;
 import dev.braid.schema.CiJob;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.cep.pattern.conditions.IterativeCondition;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.time.Duration;
@@ -49,8 +47,7 @@ public final class FailingBuilds implements AlertRule {
 
     @Override
     public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
-        return CepDetection.run(events, RULE, new Detector(spec.key(), spec.count("threshold"), spec.duration("window")),
-                new AvroTypeInfo<>(Finding.class));
+        return RunDetection.run(events, RULE, new Detector(spec.key(), spec.count("threshold"), spec.duration("window")));
     }
 
     /** A failed CI job or agent task, named by what failed; null for anything else. */
@@ -91,13 +88,20 @@ public final class FailingBuilds implements AlertRule {
             return "tenant".equals(groupKey) ? EventFields.keys(event).getTenant() : EventFields.keys(event).getRepo();
         }
 
+        /** A failure counts only if it is of a job or task the run has not counted yet. */
         @Override
-        protected IterativeCondition<NormalizedEvent> condition() {
-            return new DifferentUnit();
+        public boolean continues(NormalizedEvent event, List<NormalizedEvent> before) {
+            String unit = failedUnit(event);
+            return before.stream().noneMatch(earlier -> unit.equals(failedUnit(earlier)));
         }
 
         @Override
-        protected Finding onRun(List<NormalizedEvent> failures) {
+        public boolean readsRun() {
+            return true;
+        }
+
+        @Override
+        public Finding onRun(List<NormalizedEvent> failures) {
             String group = group(failures.get(0));
             String units = failures.stream().map(FailingBuilds::failedUnit).collect(Collectors.joining(", "));
             long span = failures.get(failures.size() - 1).getEventTime().toEpochMilli()
@@ -110,23 +114,6 @@ public final class FailingBuilds implements AlertRule {
             return Findings.fire(RULE, group, failures,
                     failures.size() + " builds failing in " + group + " within " + Findings.span(span) + ": " + units,
                     details);
-        }
-    }
-
-    /** A failure counts only if it is of a job or task the run has not counted yet. */
-    private static final class DifferentUnit extends IterativeCondition<NormalizedEvent> {
-
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean filter(NormalizedEvent event, Context<NormalizedEvent> ctx) throws Exception {
-            String unit = failedUnit(event);
-            for (NormalizedEvent earlier : ctx.getEventsForPattern(RunDetector.RUN)) {
-                if (unit.equals(failedUnit(earlier))) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.braid.detect.rules.ci;
 
-import dev.braid.detect.cep.CepDetection;
+import dev.braid.detect.cep.RunDetection;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
@@ -11,7 +11,6 @@ import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.CiInstance;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.time.Duration;
@@ -47,8 +46,7 @@ public final class FleetBreaker implements AlertRule {
 
     @Override
     public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
-        return CepDetection.run(events, RULE, new Detector(spec.key(), spec.count("threshold"), spec.duration("window")),
-                new AvroTypeInfo<>(Finding.class));
+        return RunDetection.run(events, RULE, new Detector(spec.key(), spec.count("threshold"), spec.duration("window")));
     }
 
     static final class Detector extends RunDetector {
@@ -79,7 +77,7 @@ public final class FleetBreaker implements AlertRule {
         }
 
         @Override
-        protected Finding onRun(List<NormalizedEvent> interruptions) {
+        public Finding onRun(List<NormalizedEvent> interruptions) {
             String pool = key(interruptions.get(0));
             long span = interruptions.get(interruptions.size() - 1).getEventTime().toEpochMilli()
                     - interruptions.get(0).getEventTime().toEpochMilli();

@@ -1,6 +1,6 @@
 package dev.braid.detect.rules.ci;
 
-import dev.braid.detect.cep.CepDetection;
+import dev.braid.detect.cep.RunDetection;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
@@ -11,7 +11,6 @@ import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.CiInstance;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.time.Duration;
@@ -46,8 +45,7 @@ public final class SpotChurn implements AlertRule {
 
     @Override
     public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
-        return CepDetection.run(events, RULE, new Detector(spec.count("threshold"), spec.duration("window")),
-                new AvroTypeInfo<>(Finding.class));
+        return RunDetection.run(events, RULE, new Detector(spec.count("threshold"), spec.duration("window")));
     }
 
     static final class Detector extends RunDetector {
@@ -69,7 +67,7 @@ public final class SpotChurn implements AlertRule {
         }
 
         @Override
-        protected Finding onRun(List<NormalizedEvent> interruptions) {
+        public Finding onRun(List<NormalizedEvent> interruptions) {
             NormalizedEvent first = interruptions.get(0);
             NormalizedEvent last = interruptions.get(interruptions.size() - 1);
             String job = last.getKeys().getJobId();

@@ -3,7 +3,8 @@ package dev.braid.detect.rules.ci;
 import static dev.braid.testing.Events.spotWarning;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.detect.cep.CepDetection;
+import dev.braid.detect.cep.ResumingOperator;
+import dev.braid.detect.functions.MatchRuns;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.schema.CorrelationKeys;
@@ -19,14 +20,14 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 
-/** The CEP state of spot-churn, snapshotted under one threshold and restored under another. */
+/** The run state of spot-churn, snapshotted under one threshold and restored under another. */
 class SpotChurnThresholdChangeTest {
 
     private static final long MIN = 60_000;
     private static final Duration WINDOW = Duration.ofMinutes(60);
 
     @Test
-    void raisingTheThresholdKeepsThePartialMatchesAndFiresAtTheNewCount() throws Exception {
+    void raisingTheThresholdKeepsTheRunAndFiresAtTheNewCount() throws Exception {
         OperatorSubtaskState snapshot = runThenSnapshot(3, 1, 2);
 
         assertThat(restoreAndRun(snapshot, 4, 3, 4)).singleElement()
@@ -34,7 +35,7 @@ class SpotChurnThresholdChangeTest {
     }
 
     @Test
-    void loweringTheThresholdKeepsThePartialMatchesAndFiresAtTheNewCount() throws Exception {
+    void loweringTheThresholdKeepsTheRunAndFiresAtTheNewCount() throws Exception {
         OperatorSubtaskState snapshot = runThenSnapshot(3, 1);
 
         assertThat(restoreAndRun(snapshot, 2, 2)).singleElement()
@@ -77,7 +78,8 @@ class SpotChurnThresholdChangeTest {
             throws Exception {
         SpotChurn.Detector detector = new SpotChurn.Detector(threshold, WINDOW);
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                CepDetection.operator(detector, new AvroTypeInfo<>(NormalizedEvent.class).createSerializer(new SerializerConfigImpl())),
+                new ResumingOperator(new MatchRuns(detector),
+                        new AvroTypeInfo<>(NormalizedEvent.class).createSerializer(new SerializerConfigImpl())),
                 detector::key, Types.STRING);
     }
 }
