@@ -1,11 +1,11 @@
 package dev.braid.detect.rules.tests;
 
 import dev.braid.detect.cep.CepDetection;
+import dev.braid.detect.cep.ResumingOperator;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.PatternDetector;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.CorrelationKeys;
@@ -13,10 +13,10 @@ import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.TestResult;
 import dev.braid.schema.TestStatus;
 
-import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.cep.pattern.conditions.IterativeCondition;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,12 +26,19 @@ import java.util.Map;
 /**
  * Flaky test (seed 000): one test both passed and failed on the same commit, within
  * {@code window} of each other. Every further flip updates the open alert.
+ *
+ * <p>Judged in the order results arrive, not by the watermark: whether a commit's test both passed
+ * and failed does not depend on which came first, and test reports are uploaded minutes after the
+ * run whose start time they carry, while live traffic keeps the watermark current. See
+ * {@link JudgeFlips}.
  */
 public final class FlakyTest implements AlertRule {
 
     private static final long serialVersionUID = 1L;
 
     public static final String RULE = "flaky-test";
+    /** The released CEP pattern's name: part of the uids its savepoint state is mapped by. */
+    static final String FLIP = "flip";
 
     @Override
     public RuleSchema schema() {
@@ -47,7 +54,14 @@ public final class FlakyTest implements AlertRule {
 
     @Override
     public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
-        return CepDetection.run(events, RULE, new Detector(spec.duration("window")), new AvroTypeInfo<>(Finding.class));
+        String uid = CepDetection.uid(RULE, FLIP);
+        KeyedStream<NormalizedEvent, String> keyed = events
+                .filter(FlakyTest::selects).uid(uid + "-select").name(RULE + " " + FLIP + " events")
+                .keyBy(FlakyTest::key, Types.STRING);
+        return keyed.transform(RULE + " " + FLIP, new AvroTypeInfo<>(Finding.class),
+                        new ResumingOperator(new JudgeFlips(spec.duration("window")),
+                                keyed.getType().createSerializer(keyed.getExecutionConfig().getSerializerConfig())))
+                .uid(uid + "-match");
     }
 
     /** PASSED is green; FAILED and ERROR are red; skipped and xfail say nothing about flakiness. */
@@ -61,80 +75,41 @@ public final class FlakyTest implements AlertRule {
                 : status == TestStatus.FAILED || status == TestStatus.ERROR ? Boolean.FALSE : null;
     }
 
-    static final class Detector implements PatternDetector<Finding> {
+    /** A decisive result of a known test on a known commit. */
+    static boolean selects(NormalizedEvent event) {
+        CorrelationKeys keys = EventFields.keys(event);
+        return green(event) != null && keys.getTestId() != null && keys.getCommit() != null;
+    }
 
-        private static final long serialVersionUID = 1L;
+    /** "repo|test@commit": the alert key, and what the results are judged per. */
+    static String key(NormalizedEvent event) {
+        CorrelationKeys keys = event.getKeys();
+        return (keys.getRepo() == null ? "" : keys.getRepo()) + '|' + keys.getTestId() + '@' + keys.getCommit();
+    }
 
-        private final Duration window;
-
-        Detector(Duration window) {
-            this.window = window;
+    /** The finding of a pass and a failure of one test on one commit, in event-time order. */
+    static Finding flip(NormalizedEvent first, NormalizedEvent flip) {
+        NormalizedEvent failed = green(first) ? flip : first;
+        CorrelationKeys keys = flip.getKeys();
+        TestResult failure = EventFields.testResult(failed);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("test", keys.getTestId());
+        details.put("commit", keys.getCommit());
+        if (keys.getRepo() != null) {
+            details.put("repo", keys.getRepo());
         }
-
-        @Override
-        public String name() {
-            return "flip";
+        if (failure.getFailureMessage() != null) {
+            details.put("failure", failure.getFailureMessage());
         }
-
-        @Override
-        public boolean selects(NormalizedEvent event) {
-            CorrelationKeys keys = EventFields.keys(event);
-            return green(event) != null && keys.getTestId() != null && keys.getCommit() != null;
-        }
-
-        @Override
-        public String key(NormalizedEvent event) {
-            CorrelationKeys keys = event.getKeys();
-            return (keys.getRepo() == null ? "" : keys.getRepo()) + '|' + keys.getTestId() + '@' + keys.getCommit();
-        }
-
-        @Override
-        public Pattern<NormalizedEvent, ?> pattern() {
-            return Pattern.<NormalizedEvent>begin("first")
-                    .followedBy("flip").where(new OtherOutcome())
-                    .within(window);
-        }
-
-        @Override
-        public Finding onMatch(Map<String, List<NormalizedEvent>> match) {
-            NormalizedEvent first = match.get("first").get(0);
-            NormalizedEvent flip = match.get("flip").get(0);
-            NormalizedEvent failed = green(first) ? flip : first;
-            CorrelationKeys keys = flip.getKeys();
-            TestResult failure = EventFields.testResult(failed);
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("test", keys.getTestId());
-            details.put("commit", keys.getCommit());
-            if (keys.getRepo() != null) {
-                details.put("repo", keys.getRepo());
-            }
-            if (failure.getFailureMessage() != null) {
-                details.put("failure", failure.getFailureMessage());
-            }
-            return Findings.fire(RULE, key(flip), List.of(first, flip),
-                    "test " + keys.getTestId() + " is flaky: it " + (green(first) ? "passed, then failed" : "failed, then passed")
-                            + " on the same commit " + EventFields.shortSha(keys.getCommit())
-                            + (failure.getFailureMessage() == null ? "" : " (" + firstLine(failure.getFailureMessage()) + ")"),
-                    details);
-        }
+        return Findings.fire(RULE, key(flip), List.of(first, flip),
+                "test " + keys.getTestId() + " is flaky: it " + (green(first) ? "passed, then failed" : "failed, then passed")
+                        + " on the same commit " + EventFields.shortSha(keys.getCommit())
+                        + (failure.getFailureMessage() == null ? "" : " (" + firstLine(failure.getFailureMessage()) + ")"),
+                details);
     }
 
     static String firstLine(String text) {
         int end = text.indexOf('\n');
         return end < 0 ? text : text.substring(0, end);
-    }
-
-    /** The second run's outcome differs from the first's. */
-    private static final class OtherOutcome extends IterativeCondition<NormalizedEvent> {
-
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean filter(NormalizedEvent event, Context<NormalizedEvent> ctx) throws Exception {
-            for (NormalizedEvent first : ctx.getEventsForPattern("first")) {
-                return !green(first).equals(green(event));
-            }
-            return false;
-        }
     }
 }

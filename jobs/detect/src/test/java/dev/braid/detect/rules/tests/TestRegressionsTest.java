@@ -82,6 +82,23 @@ class TestRegressionsTest {
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
+    @Test
+    void aReportUploadedTenMinutesAfterItsRunWhileLiveTrafficMovesTheWatermarkIsStillJudged() throws Exception {
+        send(commit("c1", 0, "acme/shop", "main", "Add form", "Ana"),
+                commit("c2", 2 * MIN, "acme/shop", "main", "Tighten validation", "Bo"));
+        // Live traffic from other sources keeps the watermark current while the runs' reports are uploaded.
+        harness.processWatermark(T0 + 15 * MIN);
+        send(testResult("pass", MIN, "acme/shop", "main", "t", "c1", TestStatus.PASSED));
+        harness.processWatermark(T0 + 16 * MIN);
+        send(testResult("fail", 3 * MIN, "acme/shop", "main", "t", "c2", TestStatus.FAILED));
+        harness.processWatermark(T0 + 17 * MIN);
+
+        assertThat(findings()).singleElement().satisfies(finding -> {
+            assertThat(finding.getAction()).isEqualTo(FindingAction.FIRE);
+            assertThat(finding.getDetails()).containsEntry("last-pass-commit", "c1").containsEntry("suspect-commits", "c2");
+        });
+    }
+
     private void send(NormalizedEvent... events) throws Exception {
         for (NormalizedEvent event : events) {
             harness.processElement(new StreamRecord<>(event, event.getEventTime().toEpochMilli()));
