@@ -20,14 +20,19 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.StreamSupport;
 
 /**
@@ -161,20 +166,37 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CorrelatedTrace> out) throws Exception {
         boolean wallTime = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
-        List<String> emitted = new ArrayList<>();
+        Map<String, Long> released = new HashMap<>(); // key -> the other kind of timer it had
         for (Map.Entry<String, CorrelatedTrace> held : heldTraces.entries()) {
             Long release = releaseAt.get(held.getKey());
-            boolean due = wallTime
-                    ? release != null && release <= timestamp
-                    : held.getValue().getEnd().toEpochMilli() <= timestamp;
+            long end = held.getValue().getEnd().toEpochMilli();
+            boolean due = wallTime ? release != null && release <= timestamp : end <= timestamp;
             if (due) {
                 out.collect(attribute(held.getValue()));
-                emitted.add(held.getKey());
+                released.put(held.getKey(), wallTime ? Long.valueOf(end) : release);
             }
         }
-        for (String key : emitted) {
+        for (String key : released.keySet()) {
             heldTraces.remove(key);
             releaseAt.remove(key);
+        }
+        deleteTimersNoHeldTraceNeeds(released.values(), wallTime, ctx.timerService());
+    }
+
+    /** A released trace's other timer goes too, unless a trace still held shares its time. */
+    private void deleteTimersNoHeldTraceNeeds(Collection<Long> times, boolean eventTimers, TimerService timers) throws Exception {
+        Set<Long> needed = new HashSet<>();
+        for (Map.Entry<String, CorrelatedTrace> held : heldTraces.entries()) {
+            needed.add(eventTimers ? held.getValue().getEnd().toEpochMilli() : releaseAt.get(held.getKey()));
+        }
+        for (Long time : times) {
+            if (time != null && !needed.contains(time)) {
+                if (eventTimers) {
+                    timers.deleteEventTimeTimer(time);
+                } else {
+                    timers.deleteProcessingTimeTimer(time);
+                }
+            }
         }
     }
 

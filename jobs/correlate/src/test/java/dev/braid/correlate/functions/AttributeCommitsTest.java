@@ -276,6 +276,22 @@ class AttributeCommitsTest {
         assertNoTraceHeld(historyEntries);
     }
 
+    @Test
+    void traceHeldWhileTheWatermarkStandsStillForADayIsAttributedAfterTheQuietGap() throws Exception {
+        threeCommitsOnMain();
+        history(Events.testResult("pass-1", 90 * SECOND, REPO, MAIN, TEST, C1, TestStatus.PASSED));
+        watermark(100 * SECOND); // then every source goes idle
+        int historyEntries = harness.numKeyedStateEntries();
+        trace("t-1", failingTest("fail-1", 210 * SECOND, C3));
+
+        harness.setStateTtlProcessingTime(Duration.ofDays(1).toMillis());
+        harness.setProcessingTime(Duration.ofDays(1).toMillis());
+
+        assertThat(shas(single())).containsExactly(C3, C2);
+        assertNoTraceHeld(historyEntries);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
     private void threeCommitsOnMain() {
         history(Events.commit(C1, MINUTE, REPO, MAIN, "Add login form", "Ana"));
         history(Events.commit(C2, 2 * MINUTE, REPO, MAIN, "Tighten password rules", "Ben"));
