@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -44,10 +45,13 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
 
     static final int MAX_EVIDENCE = 50;
     static final int MAX_TRACES = 20;
+    /** Findings that waited in a savepoint for a rule the restored job no longer runs. */
+    public static final String FINDINGS_OF_REMOVED_RULES = "findingsOfRemovedRules";
 
     private final Map<String, RuleSpec> rules;
     private transient ValueState<Alert> open;
     private transient MapState<Long, List<Finding>> pending;
+    private transient Counter findingsOfRemovedRules;
 
     public TrackAlerts(Map<String, RuleSpec> rules) {
         this.rules = Map.copyOf(rules);
@@ -62,6 +66,7 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
         open = getRuntimeContext().getState(new ValueStateDescriptor<>("open-alert", new AvroTypeInfo<>(Alert.class)));
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-findings", Types.LONG,
                 Types.LIST(new AvroTypeInfo<>(Finding.class))));
+        findingsOfRemovedRules = getRuntimeContext().getMetricGroup().counter(FINDINGS_OF_REMOVED_RULES);
     }
 
     /**
@@ -103,7 +108,6 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
 
     private void apply(Finding finding, Context ctx, Collector<Alert> out) throws Exception {
         Alert current = open.value();
-        // A finding of a rule removed since the savepoint it waited in has no rule to apply.
         if (finding.getAction() == FindingAction.CLEAR) {
             if (current != null) {
                 resolve(current, finding.getLastEventTime(), finding.getMessage(), out);
@@ -111,7 +115,9 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
             return;
         }
         RuleSpec rule = rules.get(finding.getRule());
+        // A finding of a rule removed since the savepoint it waited in has no rule to apply: counted, not published.
         if (rule == null) {
+            findingsOfRemovedRules.inc();
             return;
         }
         Alert next = current == null ? opened(finding, rule) : updated(current, finding, rule);
