@@ -98,6 +98,21 @@ class MergeStackTracesTest {
     }
 
     @Test
+    void lineWhoseClockLagsTheOthersWaitsForItsStreamsShippingTimeNotItsOwn() throws Exception {
+        long threeMinutesBehind = T0 - 3 * 60_000;
+        harness.processElement(logLine(10, threeMinutesBehind, Level.ERROR, "Unhandled error in checkout"), T0);
+        harness.processWatermark(T0 - 1); // the other sources' clocks are three minutes ahead of this line's
+        harness.processElement(continuation(11, threeMinutesBehind, "Traceback (most recent call last):"), T0);
+        assertThat(harness.extractOutputValues()).as("still held: its stream has not moved on").isEmpty();
+
+        harness.processWatermark(T0);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(event ->
+                assertThat(((LogLine) event.getPayload()).getStackTrace()).isEqualTo("Traceback (most recent call last):"));
+        assertNothingHeld();
+    }
+
+    @Test
     void heldEventIsEmittedAfterMaxHoldOfProcessingTimeWhenTheWatermarkStalls() throws Exception {
         send(logLine(10, T0, Level.INFO, "last line before a quiet hour"));
 
