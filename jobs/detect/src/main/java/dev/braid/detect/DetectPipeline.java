@@ -35,8 +35,8 @@ import java.util.Map;
  * events ─┬─ spot warnings, runner records ─ keyBy(instance) ─ attribute interruptions ─┐
  *         └──────────────────────────────────────────────────────────────────────────────┴─ events and interruptions
  *
- * events and interruptions ─┬─ rule: select ─ keyBy(rule key) ─ CEP pattern ─ findings ─┐
- *                           ├─ ... one branch per pattern of every enabled rule ...     ├─ keyBy(rule|key) ─ track alerts ─ one sink per family
+ * events and interruptions ─┬─ rule: select ─ keyBy(rule key) ─ run or flip ─ findings ──┐
+ *                           ├─ ... one branch per detector of every enabled rule ...    ├─ keyBy(rule|key) ─ track alerts ─ one sink per family
  *                           ├─ test-regression: keyBy(repo|branch) ─ history ───────────┘
  *                           └─ error-to-success: keyBy(signature) ─ CEP pattern ─ fixes sink
  *
@@ -46,8 +46,11 @@ import java.util.Map;
  *         └─ errors ─ keyBy(service|signature) ─ keep ErrorStats ──────────┘
  * </pre>
  *
- * <p>Each rule's operators carry uids derived from the rule id and pattern name, so a threshold
- * change keeps every rule's state, and adding or removing a rule touches only its own.
+ * <p>Each rule's operators carry uids derived from the rule id and detector name, so a threshold
+ * change keeps every rule's state, and adding or removing a rule touches only its own. Threshold
+ * rules keep a bounded run per key ({@code MatchRuns}), flaky-test the latest pass and failure
+ * ({@code JudgeFlips}); error-to-success is a CEP pattern. Events that reach a run or the pattern
+ * behind the watermark are counted in {@code lateEvents}.
  */
 public final class DetectPipeline {
 

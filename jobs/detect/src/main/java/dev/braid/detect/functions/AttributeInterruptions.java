@@ -11,6 +11,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -32,12 +33,15 @@ public final class AttributeInterruptions extends KeyedProcessFunction<String, N
     private static final long serialVersionUID = 1L;
 
     static final Duration STATE_TTL = Duration.ofDays(2);
+    /** Second reports of an instance's one interruption (the runner's termination after AWS's warning): not counted again. */
+    public static final String DUPLICATE_INTERRUPTIONS = "duplicateInterruptions";
     private static final String SPOT_WARNING_KIND = "ci.spot_interruption";
     private static final String INSTANCE_KIND = "ci.instance";
 
     private transient ValueState<String> jobOfInstance;
     private transient ValueState<NormalizedEvent> waiting;
     private transient ValueState<Boolean> reported;
+    private transient Counter duplicates;
 
     /** Spot warnings and runner launch and termination records that name an instance. */
     public static boolean selects(NormalizedEvent event) {
@@ -63,6 +67,7 @@ public final class AttributeInterruptions extends KeyedProcessFunction<String, N
         jobOfInstance = getRuntimeContext().getState(job);
         waiting = getRuntimeContext().getState(interruption);
         reported = getRuntimeContext().getState(done);
+        duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATE_INTERRUPTIONS);
     }
 
     @Override
@@ -71,11 +76,16 @@ public final class AttributeInterruptions extends KeyedProcessFunction<String, N
         if (job != null) {
             jobOfInstance.update(job);
         }
-        if (!isInterruption(event) || Boolean.TRUE.equals(reported.value())) {
+        if (!isInterruption(event)) {
             return;
         }
+        boolean done = Boolean.TRUE.equals(reported.value());
         NormalizedEvent earlier = waiting.value();
-        if (earlier == null || event.getEventTime().isBefore(earlier.getEventTime())) {
+        if (done || earlier != null) {
+            // A second report of the one interruption: the earliest of them is reported.
+            duplicates.inc();
+        }
+        if (!done && (earlier == null || event.getEventTime().isBefore(earlier.getEventTime()))) {
             waiting.update(event);
             ctx.timerService().registerEventTimeTimer(event.getEventTime().toEpochMilli());
         }
