@@ -35,7 +35,7 @@ public final class DetectConfig implements Serializable {
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("braid.detect.out-of-orderness").durationType().defaultValue(Duration.ofSeconds(5))
-                    .withDescription("Bounded out-of-orderness of event-time watermarks; later events are dropped by the patterns.");
+                    .withDescription("Bounded out-of-orderness of event-time watermarks; later events are counted in lateEvents by the threshold rules and error-to-success, and still judged by flaky-test and test-regression.");
 
     public static final ConfigOption<Duration> IDLENESS =
             ConfigOptions.key("braid.detect.idleness").durationType().defaultValue(Duration.ofSeconds(30))
