@@ -6,12 +6,15 @@ import dev.braid.connectors.Topics;
 import dev.braid.normalize.functions.ParseRawRecord;
 import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
+import dev.braid.schema.CloseReason;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.DeadLetterReason;
+import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.schema.TraceEvent;
 import dev.braid.schema.TraceKind;
 import dev.braid.testing.AvroRecords;
+import dev.braid.testing.Fixtures;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
@@ -32,16 +35,16 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The three jobs on their production wiring, fed what a development loop really sends: a browser
- * whose clock runs two hours ahead, a backend three minutes behind, test reports uploaded ten
- * minutes after their run, and then a lull with no input at all. Every trace, bundle and alert
- * still comes out, and the metrics account for every clamped event time.
+ * The three jobs on their production wiring, fed what a development loop really sends: clocks
+ * that disagree, test reports uploaded after their run, lulls, and history shipped next to live
+ * traffic. Every trace, bundle and alert still comes out, and the metrics account for the rest.
  */
-class SkewedClocksTest {
+class EventTimeConditionsTest {
 
     static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -52,25 +55,17 @@ class SkewedClocksTest {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String OLD_TRACE = "0af7651916cd43dd8448eb211c80319c";
+    private static final String LIVE_TRACE = "5b8aa5a2d2c872e8321cf37308d69df2";
     private static final long MINUTE = 60_000;
     private static final long HOUR = 60 * MINUTE;
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @Test
     void skewedClocksALateTestReportAndALullLoseNoTraceBundleOrAlert() throws Exception {
-        Configuration config = BoundedJobs.configure(FreshTopics.on(KAFKA));
-        for (String quick : List.of("braid.correlate.inactivity-gap", "braid.correlate.bundle-window",
-                "braid.correlate.allowed-lateness", "braid.normalize.idleness", "braid.correlate.idleness",
-                "braid.detect.idleness")) {
-            config.setString(quick, "2 s");
-        }
+        Configuration config = quickConfig();
         Topics topics = Topics.from(config);
-        KAFKA.createTopics(topics.all());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(FlinkMiniCluster.PARALLELISM);
-        JobDefaults.apply(env, Duration.ofMillis(500));
-        LocalJobs.wire(env, EnumSet.allOf(Job.class), config.toMap());
-        JobClient job = env.executeAsync("skewed clocks");
+        JobClient job = startAllJobs(config, "skewed clocks");
 
         long now = System.currentTimeMillis();
         List<ProducerRecord<byte[], byte[]>> shipped = new ArrayList<>();
@@ -103,6 +98,86 @@ class SkewedClocksTest {
         assertThat(unparseable).isZero();
     }
 
+    @Test
+    void historyShippedNextToLiveTrafficIsPublishedAndCorrelatedWhileLiveTracesCloseOnTime() throws Exception {
+        Configuration config = quickConfig();
+        Topics topics = Topics.from(config);
+        JobClient job = startAllJobs(config, "history next to live traffic");
+        long now = System.currentTimeMillis();
+        long yesterday = now - 24 * HOUR;
+        List<ProducerRecord<byte[], byte[]>> history = new ArrayList<>(List.of(
+                record(topics.raw(Source.TEST), "week-old", now, jestReport(now - 7 * 24 * HOUR, "failed"),
+                        Map.of("braid.repo", "acme/shop", "braid.branch", "main", "braid.run-id", "week-old")),
+                record(topics.raw(Source.TEST), "go", now, Fixtures.text("fixtures/test/go-test.jsonl"),
+                        Map.of("braid.repo", "acme/shop", "braid.branch", "main", "braid.run-id", "go"))));
+        for (int i = 0; i < 3; i++) {
+            history.add(record(topics.raw(Source.BACKEND), "old-api", now,
+                    pino(30, yesterday + i * 1_000, "old request " + i + "\",\"trace_id\":\"" + OLD_TRACE), Map.of("braid.service", "api")));
+        }
+        KAFKA.client().send(history);
+
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        List<CorrelatedTrace> traces = List.of();
+        for (int tick = 0; !hasTraces(traces, OLD_TRACE, LIVE_TRACE) && System.nanoTime() < deadline; tick++) {
+            KAFKA.client().send(List.of(record(topics.raw(Source.BACKEND), "live-api", System.currentTimeMillis(),
+                    pino(30, System.currentTimeMillis(), "live request " + tick + "\",\"trace_id\":\"" + (tick < 3 ? LIVE_TRACE : liveTick(tick))),
+                    Map.of("braid.service", "api"))));
+            Thread.sleep(250); // live traffic: one line every quarter second
+            traces = AvroRecords.decodeAll(KAFKA.client().readCommitted(topics.traces()), CorrelatedTrace.class);
+        }
+        List<NormalizedEvent> events = AvroRecords.decodeAll(KAFKA.client().readCommitted(topics.events()), NormalizedEvent.class);
+        long closedWhileQuiet = FlinkMiniCluster.counted(METRICS, job.getJobID(), "tracesClosedWhileQuiet");
+        job.cancel().get();
+
+        assertThat(events).filteredOn(event -> "api".equals(event.getKeys().getService())
+                        && event.getEventTime().toEpochMilli() < now - HOUR)
+                .as("yesterday's three lines").hasSize(3);
+        assertThat(events).filteredOn(event -> event.getSource() == Source.TEST)
+                .extracting(event -> event.getMetadata().get("raw.partition") + "@" + event.getMetadata().get("raw.offset"))
+                .as("both old reports made events").satisfies(records -> assertThat(Set.copyOf(records)).hasSize(2));
+        assertThat(latest(traces, OLD_TRACE).getEvents()).as("one trace, however the watermark moved").hasSize(3);
+        assertThat(traces).filteredOn(trace -> trace.getTraceId().equals(LIVE_TRACE)).singleElement().satisfies(trace -> {
+            assertThat(trace.getEvents()).hasSize(3);
+            assertThat(trace.getClosedBy()).as("by event time, the watermark kept moving").isEqualTo(CloseReason.INACTIVITY);
+        });
+        assertThat(closedWhileQuiet).as("live traffic kept the watermark moving").isZero();
+    }
+
+    /** The highest version of a trace: it replaces every lower one. */
+    private static CorrelatedTrace latest(List<CorrelatedTrace> traces, String traceId) {
+        return traces.stream().filter(trace -> trace.getTraceId().equals(traceId))
+                .max(java.util.Comparator.comparing(CorrelatedTrace::getVersion)).orElseThrow();
+    }
+
+    private static boolean hasTraces(List<CorrelatedTrace> traces, String... ids) {
+        return List.of(ids).stream().allMatch(id -> traces.stream().anyMatch(trace -> trace.getTraceId().equals(id)));
+    }
+
+    /** A trace id of its own for each live line after the third, so the live trace ends. */
+    private static String liveTick(int tick) {
+        return String.format("%032x", tick);
+    }
+
+    /** Gaps and waits short enough for a test; the mechanisms are those of the defaults. */
+    private static Configuration quickConfig() {
+        Configuration config = BoundedJobs.configure(FreshTopics.on(KAFKA));
+        for (String quick : List.of("braid.correlate.inactivity-gap", "braid.correlate.bundle-window",
+                "braid.correlate.allowed-lateness", "braid.normalize.idleness", "braid.correlate.idleness",
+                "braid.detect.idleness")) {
+            config.setString(quick, "2 s");
+        }
+        KAFKA.createTopics(Topics.from(config).all());
+        return config;
+    }
+
+    private static JobClient startAllJobs(Configuration config, String name) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(FlinkMiniCluster.PARALLELISM);
+        JobDefaults.apply(env, Duration.ofMillis(500));
+        LocalJobs.wire(env, EnumSet.allOf(Job.class), config.toMap());
+        return env.executeAsync(name);
+    }
+
     private static List<ProducerRecord<byte[], byte[]>> browserTwoHoursAhead(Topics topics, long now) {
         double wallSeconds = (now + 2 * HOUR) / 1000.0;
         String request = "{\"method\":\"Network.requestWillBeSent\",\"sessionId\":\"S1\",\"params\":{\"requestId\":\"R1\","
@@ -131,15 +206,19 @@ class SkewedClocksTest {
         List<ProducerRecord<byte[], byte[]>> reports = new ArrayList<>();
         for (String status : List.of("passed", "failed")) {
             long started = now - 10 * MINUTE + ("failed".equals(status) ? MINUTE : 0);
-            String report = "{\"numTotalTests\":1,\"startTime\":" + started + ",\"testResults\":[{\"name\":\"/shop/checkout.test.js\","
-                    + "\"startTime\":" + started + ",\"endTime\":" + (started + 40) + ",\"assertionResults\":[{"
-                    + "\"ancestorTitles\":[\"checkout\"],\"title\":\"rejects a weak password\",\"status\":\"" + status + "\","
-                    + "\"duration\":40,\"failureMessages\":" + ("failed".equals(status) ? "[\"Expected 422, got 500\"]" : "[]")
-                    + "}]}]}";
-            reports.add(record(topics.raw(Source.TEST), "run-" + status, now, report, Map.of("braid.repo", "acme/shop",
+            reports.add(record(topics.raw(Source.TEST), "run-" + status, now, jestReport(started, status), Map.of("braid.repo", "acme/shop",
                     "braid.branch", "main", "braid.commit", "9c1e5f0a9c1e5f0a9c1e5f0a9c1e5f0a9c1e5f0a", "braid.run-id", "run-" + status)));
         }
         return reports;
+    }
+
+    /** A Jest {@code --json} report of one case, started at {@code started}. */
+    private static String jestReport(long started, String status) {
+        return "{\"numTotalTests\":1,\"startTime\":" + started + ",\"testResults\":[{\"name\":\"/shop/checkout.test.js\","
+                + "\"startTime\":" + started + ",\"endTime\":" + (started + 40) + ",\"assertionResults\":[{"
+                + "\"ancestorTitles\":[\"checkout\"],\"title\":\"rejects a weak password\",\"status\":\"" + status + "\","
+                + "\"duration\":40,\"failureMessages\":" + ("failed".equals(status) ? "[\"Expected 422, got 500\"]" : "[]")
+                + "}]}]}";
     }
 
     private static String pino(int level, long time, String message) {

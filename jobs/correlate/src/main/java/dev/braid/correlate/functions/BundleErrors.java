@@ -47,13 +47,14 @@ import java.util.Map;
  * <p>Wall time steps in where event time cannot:
  * <ul>
  *   <li><b>Quiet input.</b> When the watermark stood still for {@code quiet} since the key's last
- *       event, the open bundles are emitted with the events they have. If more of their events
- *       arrive when traffic resumes, the event-time close emits version 2 with them.
+ *       event, the open bundles are emitted with the events they have.
  *   <li><b>Behind the watermark.</b> An event older than every open bundle could take (history
  *       shipped late, a producer whose clock lags) is <i>replayed</i>: kept by the second it
  *       arrived; an error among them anchors a bundle of the events around it, emitted
  *       {@code quiet} after it arrived, and they are forgotten {@code 2 * quiet} after arrival.
  * </ul>
+ * An event that arrives for the window of a bundle already emitted (when traffic resumes, or one
+ * that another job's ordering put behind its error) emits that bundle again as the next version.
  * The TTL is a backstop of days, never shorter than a lull: it counts wall time, not event time.
  */
 public final class BundleErrors extends KeyedProcessFunction<String, NormalizedEvent, CorrelatedTrace> {
@@ -88,8 +89,8 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
     private transient MapState<Long, List<NormalizedEvent>> eventsByTime;
     // Replayed events, keyed by the (whole) second they arrived.
     private transient MapState<Long, List<NormalizedEvent>> replayedByArrival;
-    // Anchors emitted while quiet, with how many events their bundle had then.
-    private transient MapState<String, Integer> emittedWhileQuiet;
+    // Bundles emitted, by anchor id: a later event in their window emits a new version.
+    private transient MapState<String, EmittedBundle> emittedBundles;
     private transient ValueState<BundleProgress> progress;
     private transient Counter lateForBundle;
     private transient Counter closedWhileQuiet;
@@ -144,7 +145,8 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         MapStateDescriptor<Long, List<NormalizedEvent>> byTime = new MapStateDescriptor<>("events-by-time", Types.LONG, eventList);
         MapStateDescriptor<Long, List<NormalizedEvent>> byArrival =
                 new MapStateDescriptor<>("replayed-by-arrival", Types.LONG, eventList);
-        MapStateDescriptor<String, Integer> emitted = new MapStateDescriptor<>("emitted-while-quiet", Types.STRING, Types.INT);
+        MapStateDescriptor<String, EmittedBundle> emitted =
+                new MapStateDescriptor<>("emitted-bundles", Types.STRING, TypeInformation.of(EmittedBundle.class));
         ValueStateDescriptor<BundleProgress> progressDescriptor =
                 new ValueStateDescriptor<>("bundle-progress", TypeInformation.of(BundleProgress.class));
         for (var descriptor : List.of(byTime, byArrival, emitted, progressDescriptor)) {
@@ -152,7 +154,7 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         }
         eventsByTime = getRuntimeContext().getMapState(byTime);
         replayedByArrival = getRuntimeContext().getMapState(byArrival);
-        emittedWhileQuiet = getRuntimeContext().getMapState(emitted);
+        emittedBundles = getRuntimeContext().getMapState(emitted);
         progress = getRuntimeContext().getState(progressDescriptor);
         lateForBundle = getRuntimeContext().getMetricGroup().counter(LATE_FOR_BUNDLE);
         closedWhileQuiet = getRuntimeContext().getMetricGroup().counter(CLOSED_WHILE_QUIET);
@@ -171,12 +173,15 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         long time = event.getEventTime().toEpochMilli();
         long watermark = timers.currentWatermark();
         if (time + 2 * window <= watermark) {
-            replay(event, timers);
+            if (replay(event, timers)) {
+                emitAgainAround(time, out);
+            }
             return;
         }
         if (!addOnce(eventsByTime, time, event)) {
             return;
         }
+        emitAgainAround(time, out);
         boolean anchor = isError(event) && time + window > watermark;
         if (isError(event) && !anchor) {
             lateForBundle.inc();
@@ -208,36 +213,76 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
     /** A key with no events left keeps nothing, not even its quiet check. */
     private void forgetKeyIfEmpty(TimerService timers) throws Exception {
         BundleProgress key = progress.value();
-        if (key != null && eventsByTime.isEmpty() && replayedByArrival.isEmpty() && emittedWhileQuiet.isEmpty()) {
+        if (key != null && eventsByTime.isEmpty() && replayedByArrival.isEmpty()) {
             if (key.quietTimer != 0) {
                 timers.deleteProcessingTimeTimer(key.quietTimer);
             }
             progress.clear();
+            emittedBundles.clear();
         }
     }
 
     /**
      * Emits the bundles of the errors whose window ends now. Every error at {@code anchorTime} is
      * an anchor: one that came too late for its window arrived after this timer's time had passed,
-     * so it cannot be here. A bundle emitted while quiet comes out again only if it gained events.
+     * so it cannot be here.
      */
     private void emitBundlesAnchoredAt(long anchorTime, Collector<CorrelatedTrace> out) throws Exception {
-        List<NormalizedEvent> anchors = errorsIn(eventsByTime.get(anchorTime));
-        if (anchors.isEmpty()) {
-            return;
+        for (NormalizedEvent anchor : errorsIn(eventsByTime.get(anchorTime))) {
+            emit(anchor, out);
         }
-        List<NormalizedEvent> bundle = eventsWithin(anchorTime - window, anchorTime + window);
-        for (NormalizedEvent anchor : anchors) {
-            Integer emittedWith = emittedWhileQuiet.get(anchor.getId());
-            if (emittedWith == null) {
-                out.collect(bundle(anchor, 1, CloseReason.BUNDLE_WINDOW, bundle));
-            } else {
-                emittedWhileQuiet.remove(anchor.getId());
-                if (bundle.size() > emittedWith) {
-                    out.collect(bundle(anchor, 2, CloseReason.LATE_EVENT, bundle));
+    }
+
+    /**
+     * Emits the bundle of {@code anchor}: version 1 the first time, then a version more each time
+     * it gained events, so an emitted bundle never misses what arrived for its window later.
+     *
+     * @return whether it came out now
+     */
+    private boolean emit(NormalizedEvent anchor, Collector<CorrelatedTrace> out) throws Exception {
+        long anchorTime = anchor.getEventTime().toEpochMilli();
+        List<NormalizedEvent> events = eventsWithin(anchorTime - window, anchorTime + window);
+        EmittedBundle before = emittedBundles.get(anchor.getId());
+        if (before != null && events.size() <= before.events) {
+            return false;
+        }
+        int version = before == null ? 1 : before.version + 1;
+        emittedBundles.put(anchor.getId(), new EmittedBundle(anchorTime, version, events.size()));
+        out.collect(bundle(anchor, version, before == null ? CloseReason.BUNDLE_WINDOW : CloseReason.LATE_EVENT, events));
+        return true;
+    }
+
+    /** An event arrived in the window of bundles that came out already: they come out again with it. */
+    private void emitAgainAround(long time, Collector<CorrelatedTrace> out) throws Exception {
+        List<String> anchors = new ArrayList<>();
+        for (Map.Entry<String, EmittedBundle> emitted : emittedBundles.entries()) {
+            if (Math.abs(emitted.getValue().anchorTime - time) <= window) {
+                anchors.add(emitted.getKey());
+            }
+        }
+        for (String id : anchors) {
+            NormalizedEvent anchor = find(id, emittedBundles.get(id).anchorTime);
+            if (anchor != null) {
+                emit(anchor, out);
+            }
+        }
+    }
+
+    private NormalizedEvent find(String id, long time) throws Exception {
+        List<NormalizedEvent> atTime = eventsByTime.get(time);
+        for (NormalizedEvent event : atTime == null ? List.<NormalizedEvent>of() : atTime) {
+            if (event.getId().equals(id)) {
+                return event;
+            }
+        }
+        for (List<NormalizedEvent> arrived : replayedByArrival.values()) {
+            for (NormalizedEvent event : arrived) {
+                if (event.getId().equals(id)) {
+                    return event;
                 }
             }
         }
+        return null;
     }
 
     /** The watermark stood still since the key's last event: emit what the open bundles have. */
@@ -258,25 +303,23 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
 
     private void emitOpenBundles(long watermark, Collector<CorrelatedTrace> out) throws Exception {
         for (Map.Entry<Long, List<NormalizedEvent>> atTime : eventsByTime.entries()) {
-            long anchorTime = atTime.getKey();
-            if (anchorTime + window <= watermark) {
-                continue;
+            if (atTime.getKey() + window <= watermark) {
+                continue; // its event-time close has fired
             }
             for (NormalizedEvent anchor : errorsIn(atTime.getValue())) {
-                if (!emittedWhileQuiet.contains(anchor.getId())) {
-                    List<NormalizedEvent> bundle = eventsWithin(anchorTime - window, anchorTime + window);
-                    emittedWhileQuiet.put(anchor.getId(), bundle.size());
+                boolean first = !emittedBundles.contains(anchor.getId());
+                if (emit(anchor, out) && first) {
                     closedWhileQuiet.inc();
-                    out.collect(bundle(anchor, 1, CloseReason.BUNDLE_WINDOW, bundle));
                 }
             }
         }
     }
 
-    private void replay(NormalizedEvent event, TimerService timers) throws Exception {
+    /** Keeps an event behind every open bundle by the second it arrived; false for a replay of one kept. */
+    private boolean replay(NormalizedEvent event, TimerService timers) throws Exception {
         long arrival = ceilTo(timers.currentProcessingTime(), SECOND);
         if (!addOnce(replayedByArrival, arrival, event)) {
-            return;
+            return false;
         }
         replayed.inc();
         if (isError(event)) {
@@ -284,12 +327,12 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         }
         timers.registerProcessingTimeTimer(arrival + 2 * quiet);
         arrived(event.getEventTime().toEpochMilli(), timers);
+        return true;
     }
 
     private void emitReplayedBundlesArrivedAt(long arrival, Collector<CorrelatedTrace> out) throws Exception {
         for (NormalizedEvent anchor : errorsIn(replayedByArrival.get(arrival))) {
-            long anchorTime = anchor.getEventTime().toEpochMilli();
-            out.collect(bundle(anchor, 1, CloseReason.BUNDLE_WINDOW, eventsWithin(anchorTime - window, anchorTime + window)));
+            emit(anchor, out);
         }
     }
 
@@ -310,6 +353,7 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
                 && key.newestEventTime + 2 * window <= watermark;
         if (!lagging) {
             removeKeysUpTo(eventsByTime, time);
+            forgetEmittedUpTo(time);
             return;
         }
         long arrival = ceilTo(timers.currentProcessingTime(), SECOND);
@@ -327,6 +371,18 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         }
         if (!moved.isEmpty()) {
             timers.registerProcessingTimeTimer(arrival + 2 * quiet);
+        }
+    }
+
+    private void forgetEmittedUpTo(long anchorTime) throws Exception {
+        List<String> forgotten = new ArrayList<>();
+        for (Map.Entry<String, EmittedBundle> emitted : emittedBundles.entries()) {
+            if (emitted.getValue().anchorTime <= anchorTime) {
+                forgotten.add(emitted.getKey());
+            }
+        }
+        for (String id : forgotten) {
+            emittedBundles.remove(id);
         }
     }
 

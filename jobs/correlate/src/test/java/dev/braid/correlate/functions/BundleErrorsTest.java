@@ -137,14 +137,17 @@ class BundleErrorsTest {
     }
 
     @Test
-    void eventBehindEveryOpenBundleIsReplayedNotDroppedAndForgottenInWallTime() throws Exception {
+    void eventBehindEveryOpenBundleIsReplayedIntoTheNextVersionOfTheBundleItBelongsTo() throws Exception {
         send(backendLog("error", 0, Level.ERROR, "checkout"));
         harness.processWatermark(T0 + W);
-        send(backendLog("too-late", -5_000, Level.INFO, "checkout"));
+        send(backendLog("behind", -5_000, Level.INFO, "checkout"));
         harness.processWatermark(Long.MAX_VALUE);
 
-        assertThat(bundles()).singleElement().satisfies(bundle -> assertThat(bundle.getEvents())
-                .extracting(TraceEvent::getId).containsExactly("error"));
+        assertThat(bundles()).extracting(CorrelatedTrace::getVersion).containsExactly(1, 2);
+        assertThat(bundles().get(1)).satisfies(bundle -> {
+            assertThat(bundle.getClosedBy()).isEqualTo(CloseReason.LATE_EVENT);
+            assertThat(bundle.getEvents()).extracting(TraceEvent::getId).containsExactly("behind", "error");
+        });
         assertThat(metered.count(BundleErrors.REPLAYED)).isEqualTo(1);
         assertThat(metered.count(BundleErrors.LATE_FOR_BUNDLE)).isZero();
 
@@ -220,6 +223,18 @@ class BundleErrorsTest {
 
         assertThat(bundles()).singleElement().satisfies(bundle -> assertThat(bundle.getEvents())
                 .extracting(TraceEvent::getId).containsExactly("before-the-jump", "error-after-the-jump"));
+    }
+
+    @Test
+    void eventOfAnEmittedBundlesWindowThatArrivesAfterItsErrorEmitsTheNextVersion() throws Exception {
+        send(backendLog("error", 0, Level.ERROR, "checkout"));
+        harness.processWatermark(T0 + W); // emitted before the line written before it arrived
+
+        send(backendLog("written-before", -1_000, Level.INFO, "checkout"));
+        send(backendLog("written-before", -1_000, Level.INFO, "checkout")); // a replay: nothing new
+
+        assertThat(bundles()).extracting(CorrelatedTrace::getVersion).containsExactly(1, 2);
+        assertThat(bundles().get(1).getEvents()).extracting(TraceEvent::getId).containsExactly("written-before", "error");
     }
 
     @Test
