@@ -26,13 +26,14 @@ import java.time.Duration;
  * terminated with reason spot-interruption after the warning is the same interruption, not another.
  *
  * <p>State: the job id, the interruption waiting for the watermark and whether it was reported,
- * all with a TTL longer than any spot instance's warning-to-termination time.
+ * all with a TTL of a week: longer than any spot instance's warning-to-termination time, and than
+ * a lull in which the waiting interruption's watermark stands still (the TTL counts wall time).
  */
 public final class AttributeInterruptions extends KeyedProcessFunction<String, NormalizedEvent, NormalizedEvent> {
 
     private static final long serialVersionUID = 1L;
 
-    static final Duration STATE_TTL = Duration.ofDays(2);
+    static final Duration STATE_TTL = Duration.ofDays(7);
     /** Second reports of an instance's one interruption (the runner's termination after AWS's warning): not counted again. */
     public static final String DUPLICATE_INTERRUPTIONS = "duplicateInterruptions";
     private static final String SPOT_WARNING_KIND = "ci.spot_interruption";

@@ -39,6 +39,21 @@ class AttributeInterruptionsTest {
         }
     }
 
+    @Test
+    void anInterruptionWaitingForTheWatermarkOutlivesAWeekendLull() throws Exception {
+        try (var metered = new MeteredHarness<String, NormalizedEvent, NormalizedEvent>(
+                new AttributeInterruptions(), AttributeInterruptions::instanceId, Types.STRING)) {
+            send(metered, runnerLaunched("launch", 0, "i-1", "J", "us-east-2"), spotWarning("warning", 10 * MIN, "i-1", "us-east-2"));
+            metered.harness().processWatermark(T0 + 9 * MIN); // then every source goes idle
+
+            metered.wallClock(3 * 24 * 60 * MIN);
+            metered.harness().processWatermark(T0 + 10 * MIN); // traffic resumes
+
+            assertThat(metered.harness().extractOutputValues()).singleElement().satisfies(interruption ->
+                    assertThat(interruption.getKeys().getJobId()).isEqualTo("J"));
+        }
+    }
+
     private static NormalizedEvent terminated(String id, long offsetMillis, String instance) {
         return Events.event(id, offsetMillis, Source.CI, "ci.instance", Level.INFO, "runner terminated: spot " + instance)
                 .setMetadata(Map.of("reason", "spot-interruption"))
