@@ -11,6 +11,7 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
@@ -25,13 +26,19 @@ public final class MeteredHarness<K, IN, OUT> implements AutoCloseable {
 
     public MeteredHarness(KeyedProcessFunction<K, IN, OUT> function, KeySelector<IN, K> key, TypeInformation<K> keyType)
             throws Exception {
+        this(new KeyedProcessOperator<>(function), key, keyType);
+    }
+
+    /** For an operator written against the operator API, where a process function cannot do. */
+    public MeteredHarness(OneInputStreamOperator<IN, OUT> operator, KeySelector<IN, K> key, TypeInformation<K> keyType)
+            throws Exception {
         environment = new MockEnvironmentBuilder().setMetricGroup(new UnregisteredTaskMetricGroup() {
             @Override
             public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, java.util.Map<String, String> info) {
                 return metrics;
             }
         }).build();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), key, keyType, environment);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, key, keyType, environment);
         harness.open();
     }
 

@@ -1,14 +1,17 @@
 package dev.braid.normalize;
 
 import dev.braid.connectors.RawRecord;
+import dev.braid.normalize.functions.CompleteFailedRequests;
 import dev.braid.normalize.functions.Deduplicate;
 import dev.braid.normalize.functions.MergeStackTraces;
 import dev.braid.normalize.functions.ParseRawRecord;
+import dev.braid.normalize.functions.RejoinDockerLines;
 import dev.braid.schema.DeadLetter;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -16,15 +19,19 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * The normalize job's dataflow, wired once for production and tests alike:
  *
  * <pre>
- * raw sources ─ union ─ parse ─┬─ backend logs ─ merge stack traces ─┬─ deduplicate ─ events sink
- *                              ├─ other sources ─────────────────────┘
- *                              └─ deduplicate dead letters ─ dead letters sink
+ * raw backend ─ rejoin Docker lines ─┐
+ * other raw sources ─────────────────┴─ parse ─┬─ backend logs ─ merge stack traces ───────┬─ deduplicate ─ events sink
+ *                                              ├─ browser requests ─ complete failures ──┤
+ *                                              ├─ other sources ─────────────────────────┘
+ *                                              └─ deduplicate dead letters ─ dead letters sink
  * </pre>
  *
  * <p>Time in this job is the raw records' Kafka timestamps, the time each was shipped, with
@@ -37,9 +44,12 @@ public final class NormalizePipeline {
 
     /** Stable operator ids: savepoints of released versions map state by these. Never change one. */
     public static final class Uids {
+        public static final String REJOIN_DOCKER_LINES = "normalize-rejoin-docker-lines";
         public static final String PARSE = "normalize-parse";
         public static final String SPLIT_BACKEND = "normalize-backend-logs";
         public static final String SPLIT_OTHERS = "normalize-other-sources";
+        public static final String SPLIT_BROWSER_REQUESTS = "normalize-browser-requests";
+        public static final String COMPLETE_FAILED_REQUESTS = "normalize-complete-failed-requests";
         public static final String MERGE_STACK_TRACES = "normalize-merge-stack-traces";
         public static final String DEDUPLICATE = "normalize-deduplicate";
         public static final String DEDUPLICATE_DEAD_LETTERS = "normalize-deduplicate-dead-letters";
@@ -52,6 +62,9 @@ public final class NormalizePipeline {
 
         private Uids() {}
     }
+
+    /** How long a browser request's start is kept for its failure: longer than any request but a long poll. */
+    private static final Duration REQUEST_MEMORY = Duration.ofHours(1);
 
     private static final AvroTypeInfo<NormalizedEvent> EVENT_TYPE = new AvroTypeInfo<>(NormalizedEvent.class);
 
@@ -73,10 +86,18 @@ public final class NormalizePipeline {
                 .process(new MergeStackTraces(config.outOfOrderness()), EVENT_TYPE)
                 .uid(Uids.MERGE_STACK_TRACES).name("merge stack traces");
 
-        DataStream<NormalizedEvent> others = parsed
-                .filter(event -> !isBackend(event)).uid(Uids.SPLIT_OTHERS).name("other sources");
+        DataStream<NormalizedEvent> browserRequests = parsed
+                .filter(CompleteFailedRequests::isRequestLifecycle).uid(Uids.SPLIT_BROWSER_REQUESTS)
+                .name("browser requests")
+                .keyBy(event -> producerStream(event) + '/' + CompleteFailedRequests.requestId(event), Types.STRING)
+                .process(new CompleteFailedRequests(REQUEST_MEMORY), EVENT_TYPE)
+                .uid(Uids.COMPLETE_FAILED_REQUESTS).name("complete failed requests");
 
-        backendLogs.union(others)
+        DataStream<NormalizedEvent> others = parsed
+                .filter(event -> !isBackend(event) && !CompleteFailedRequests.isRequestLifecycle(event))
+                .uid(Uids.SPLIT_OTHERS).name("other sources");
+
+        backendLogs.union(browserRequests, others)
                 .keyBy(NormalizedEvent::getId, Types.STRING)
                 .process(new Deduplicate<>(config.dedupTtl()), EVENT_TYPE)
                 .uid(Uids.DEDUPLICATE).name("deduplicate")
@@ -105,9 +126,22 @@ public final class NormalizePipeline {
             DataStream<RawRecord> stream = env
                     .fromSource(entry.getValue(), shippingTime, "raw " + entry.getKey().name().toLowerCase())
                     .uid(Uids.source(entry.getKey()));
+            if (entry.getKey() == Source.BACKEND) {
+                stream = rejoinDockerLines(stream, config);
+            }
             all = all == null ? stream : all.union(stream);
         }
         return all;
+    }
+
+    /** Parts of one long container line share topic, partition and key, and so meet in one key group. */
+    private static DataStream<RawRecord> rejoinDockerLines(DataStream<RawRecord> backend, NormalizeConfig config) {
+        return backend
+                .keyBy(raw -> raw.topic + '/' + raw.partition + '/'
+                        + (raw.key == null ? "" : new String(raw.key, StandardCharsets.UTF_8)), Types.STRING)
+                .transform("rejoin docker lines", TypeInformation.of(RawRecord.class),
+                        new RejoinDockerLines(config.outOfOrderness(), config.maxRecordBytes()))
+                .uid(Uids.REJOIN_DOCKER_LINES);
     }
 
     private static boolean isBackend(NormalizedEvent event) {

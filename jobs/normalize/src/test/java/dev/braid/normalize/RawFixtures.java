@@ -66,7 +66,7 @@ final class RawFixtures {
         stream.badRecord(Source.BACKEND, new byte[] {(byte) 0xC3, (byte) 0x28, 'o', 'k'}, DeadLetterReason.NOT_UTF8);
         stream.badRecord(Source.BACKEND, ("x".repeat(70 * 1024) + " password=oversizedSecret42").getBytes(StandardCharsets.UTF_8),
                 DeadLetterReason.OVERSIZED);
-        stream.badRecord(Source.GIT, new byte[0], DeadLetterReason.EMPTY);
+        stream.badRecord(Source.GIT, (byte[]) null, DeadLetterReason.EMPTY); // a tombstone
         stream.badRecord(Source.CI, "{\"hello\":\"no ci format has this shape\"}", DeadLetterReason.UNKNOWN_FORMAT);
         stream.retryEvery(25);
         return stream;

@@ -11,11 +11,13 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -25,6 +27,9 @@ import java.time.Duration;
  * until the watermark passes the time it was shipped (its record's timestamp: another source's
  * clock cannot make it late), or at most {@code maxHold} of processing time, so the last line
  * before a quiet period is not held back; at most one event per stream is ever held.
+ *
+ * <p>A blank line is kept only where more of the held record follows it, as between the parts of
+ * a chained traceback; any other is layout, dropped and counted in {@value #BLANK_LINES}.
  */
 public final class MergeStackTraces extends KeyedProcessFunction<String, NormalizedEvent, NormalizedEvent> {
 
@@ -33,6 +38,9 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
     /** Offsets of the raw records merged into an event, comma-separated, in order. */
     public static final String MERGED_OFFSETS = "raw.merged-offsets";
 
+    /** Metric: blank lines that sat inside no multi-line record. */
+    public static final String BLANK_LINES = "blankLines";
+
     private static final String RAW_OFFSET = "raw.offset";
 
     private final Duration maxHold;
@@ -40,6 +48,9 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
     private transient ValueState<Long> flushAt;
     // The held line's record timestamp, which its event-time timer is set at.
     private transient ValueState<Long> shippedAt;
+    // Offsets of blank lines after the held event, which join it only if more of it follows.
+    private transient ValueState<String> blankOffsets;
+    private transient Counter blankLines;
 
     public MergeStackTraces(Duration maxHold) {
         this.maxHold = maxHold;
@@ -51,13 +62,20 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
                 new ValueStateDescriptor<>("pending-log-line", new AvroTypeInfo<>(NormalizedEvent.class)));
         flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
         shippedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("shipped-at", Types.LONG));
+        blankOffsets = getRuntimeContext().getState(new ValueStateDescriptor<>("blank-offsets", Types.STRING));
+        blankLines = getRuntimeContext().getMetricGroup().counter(BLANK_LINES);
     }
 
     @Override
     public void processElement(NormalizedEvent event, Context ctx, Collector<NormalizedEvent> out) throws Exception {
         NormalizedEvent held = pending.value();
+        if (isBlank(event)) {
+            holdBlank(held, event);
+            return;
+        }
         if (held != null && continues(held, event)) {
-            pending.update(appendStack(held, event));
+            pending.update(appendStack(held, blankOffsets.value(), event));
+            blankOffsets.clear();
             return;
         }
         flush(ctx, out);
@@ -85,16 +103,31 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
         }
     }
 
-    /** Emits the held event, if any, and deletes both of its timers. */
+    private void holdBlank(NormalizedEvent held, NormalizedEvent blank) throws IOException {
+        if (held == null) {
+            blankLines.inc();
+            return;
+        }
+        String offset = blank.getMetadata().get(RAW_OFFSET);
+        String before = blankOffsets.value();
+        blankOffsets.update(before == null ? offset : before + "," + offset);
+    }
+
+    /** Emits the held event, if any, drops the blank lines after it and deletes both of its timers. */
     private void flush(Context ctx, Collector<NormalizedEvent> out) throws Exception {
         NormalizedEvent held = pending.value();
         if (held != null) {
             out.collect(held);
             ctx.timerService().deleteEventTimeTimer(eventTimer(held));
             ctx.timerService().deleteProcessingTimeTimer(flushAt.value());
+            String blanks = blankOffsets.value();
+            if (blanks != null) {
+                blankLines.inc(blanks.split(",").length);
+            }
             pending.clear();
             flushAt.clear();
             shippedAt.clear();
+            blankOffsets.clear();
         }
     }
 
@@ -120,12 +153,24 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
         return openTraceback || held.getLevel().ordinal() >= Level.WARN.ordinal();
     }
 
-    /** Appends the lines and records their raw offset, so every raw record stays accounted for. */
-    private static NormalizedEvent appendStack(NormalizedEvent held, NormalizedEvent continuation) {
-        String lines = continuation.getMessage();
+    private static boolean isBlank(NormalizedEvent event) {
+        return StackTraces.CONTINUATION_KIND.equals(event.getKind()) && event.getMessage().isBlank();
+    }
+
+    /**
+     * Appends the lines, after the blank lines between, and records their raw offsets, so every raw
+     * record stays accounted for.
+     */
+    private static NormalizedEvent appendStack(NormalizedEvent held, String blankOffsets, NormalizedEvent continuation) {
         NormalizedEvent merged = NormalizedEvent.newBuilder(held).build();
-        String offset = continuation.getMetadata().get(RAW_OFFSET);
-        merged.getMetadata().merge(MERGED_OFFSETS, offset, (a, b) -> a + "," + b);
+        String offsets = continuation.getMetadata().get(RAW_OFFSET);
+        String lines = continuation.getMessage();
+        if (blankOffsets != null) {
+            offsets = blankOffsets + "," + offsets;
+            lines = "\n".repeat(blankOffsets.split(",").length) + lines;
+        }
+        offsets = mergedOffsets(continuation, offsets);
+        merged.getMetadata().merge(MERGED_OFFSETS, offsets, (a, b) -> a + "," + b);
         LogLine line = merged.getPayload() instanceof LogLine existing
                 ? LogLine.newBuilder(existing).build()
                 : LogLine.newBuilder().setFormat("plain").build();
@@ -135,6 +180,12 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
             merged.setLevel(Level.ERROR);
         }
         return merged;
+    }
+
+    /** A continuation that is itself rejoined from several records brings their offsets along. */
+    private static String mergedOffsets(NormalizedEvent continuation, String offsets) {
+        String own = continuation.getMetadata().get(MERGED_OFFSETS);
+        return own == null ? offsets : offsets + "," + own;
     }
 
     private static NormalizedEvent orphan(NormalizedEvent continuation) {

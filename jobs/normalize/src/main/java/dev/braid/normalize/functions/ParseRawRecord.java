@@ -31,8 +31,12 @@ public final class ParseRawRecord extends ProcessFunction<RawRecord, NormalizedE
     /** Metric: events whose own time ran more than the allowed bound ahead of the shipper's clock. */
     public static final String CLAMPED = "eventTimesClamped";
 
+    /** Metric: blank lines of sources other than backend logs, dropped as layout. */
+    public static final String BLANK_LINES = "blankLines";
+
     private final RawRecordNormalizer normalizer;
     private transient Counter events;
+    private transient Counter blankLines;
     private transient Counter clamped;
     private transient Map<DeadLetterReason, Counter> deadLetters;
 
@@ -50,6 +54,7 @@ public final class ParseRawRecord extends ProcessFunction<RawRecord, NormalizedE
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         events = metrics.counter("eventsOut");
         clamped = metrics.counter(CLAMPED);
+        blankLines = metrics.counter(BLANK_LINES);
         deadLetters = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetters.put(reason, metrics.counter(deadLetterMetric(reason)));
@@ -62,6 +67,10 @@ public final class ParseRawRecord extends ProcessFunction<RawRecord, NormalizedE
         if (result.deadLetter() != null) {
             ctx.output(DEAD_LETTERS, result.deadLetter());
             deadLetters.get(result.deadLetter().getReason()).inc();
+            return;
+        }
+        if (result.blank()) {
+            blankLines.inc();
             return;
         }
         result.events().forEach(out::collect);

@@ -37,9 +37,17 @@ public final class RawRecordNormalizer implements Serializable {
 
     /**
      * Either the events of a record or its dead letter, with how many event times were clamped
-     * because they ran ahead of the shipper's clock.
+     * because they ran ahead of the shipper's clock; neither for a blank line of a source other than
+     * backend logs, which is layout, not telemetry.
      */
-    public record Result(List<NormalizedEvent> events, DeadLetter deadLetter, int clamped) {}
+    public record Result(List<NormalizedEvent> events, DeadLetter deadLetter, int clamped) {
+
+        static final Result BLANK = new Result(List.of(), null, 0);
+
+        public boolean blank() {
+            return this == BLANK;
+        }
+    }
 
     private final long maxRecordBytes;
     private final Redactor redactor = new Redactor();
@@ -54,7 +62,11 @@ public final class RawRecordNormalizer implements Serializable {
 
     public Result normalize(RawRecord raw) {
         try {
-            List<NormalizedEvent> events = events(raw);
+            String text = decode(raw);
+            if (text.isBlank() && raw.source != Source.BACKEND) {
+                return Result.BLANK;
+            }
+            List<NormalizedEvent> events = events(raw, text);
             return new Result(events, null, (int) events.stream().filter(EventClock::clamped).count());
         } catch (ParseException e) {
             return deadLetter(raw, e.reason(), e.getMessage());
@@ -66,11 +78,11 @@ public final class RawRecordNormalizer implements Serializable {
         }
     }
 
-    private List<NormalizedEvent> events(RawRecord raw) throws ParseException {
+    private List<NormalizedEvent> events(RawRecord raw, String text) throws ParseException {
         if (parsers == null) {
             parsers = Parsers.bySource();
         }
-        ParseInput input = new ParseInput(decode(raw), raw.headers, raw.timestamp);
+        ParseInput input = new ParseInput(text, raw.headers, raw.timestamp);
         List<NormalizedEvent.Builder> drafts = parsers.get(raw.source).parse(input);
         Instant ingestTime = Instant.now();
         List<NormalizedEvent> events = new ArrayList<>(drafts.size());
@@ -81,7 +93,7 @@ public final class RawRecordNormalizer implements Serializable {
     }
 
     private String decode(RawRecord raw) throws ParseException {
-        if (raw.value == null || raw.value.length == 0) {
+        if (raw.value == null) {
             throw ParseException.emptyRecord();
         }
         if (raw.value.length > maxRecordBytes) {
@@ -114,6 +126,10 @@ public final class RawRecordNormalizer implements Serializable {
         metadata.put("raw.offset", Long.toString(raw.offset));
         if (raw.key != null) {
             metadata.put("raw.key", new String(raw.key, StandardCharsets.UTF_8));
+        }
+        String partOffsets = raw.headers.get(RejoinDockerLines.PART_OFFSETS_HEADER);
+        if (partOffsets != null) {
+            metadata.put(MergeStackTraces.MERGED_OFFSETS, partOffsets);
         }
         NormalizedEvent event = draft.build();
         clock.settle(event, raw, ownTime);

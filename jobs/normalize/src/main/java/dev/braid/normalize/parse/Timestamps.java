@@ -8,11 +8,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the timestamps tools write: ISO-8601 with or without zone, epoch seconds or millis,
- * Python's {@code 2024-01-02 15:04:05,123}, Go's {@code 2024/01/02 15:04:05}. Times without a zone
+ * Parses the timestamps tools write: ISO-8601 with or without zone, also as loggers loosen it
+ * ({@code 2024-01-02 15:04:05,123 +0100}), epoch seconds or millis, Python's
+ * {@code 2024-01-02 15:04:05,123}, Go's {@code 2024/01/02 15:04:05}. Times without a zone
  * are UTC; times without a date take the date of the Kafka timestamp.
  */
 public final class Timestamps {
@@ -21,6 +23,9 @@ public final class Timestamps {
     private static final DateTimeFormatter PYTHON = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
     private static final DateTimeFormatter GO_LOG = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss[.SSSSSS]");
     private static final DateTimeFormatter SPACE_ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
+    /** ISO-8601 as loggers loosen it: a space for {@code T}, a comma for the point, a space or no colon in the zone. */
+    private static final Pattern LOOSE_ISO = Pattern.compile(
+            "(\\d{4}-\\d{2}-\\d{2})[ T](\\d{2}:\\d{2}:\\d{2})(?:[.,](\\d{1,9}))? ?(Z|[+-]\\d{2}(?::?\\d{2})?)?");
 
     private Timestamps() {}
 
@@ -51,7 +56,30 @@ public final class Timestamps {
                 // try the next
             }
         }
-        return Drafts.NO_TIME;
+        return looseIso(t);
+    }
+
+    private static long looseIso(String text) {
+        Matcher loose = LOOSE_ISO.matcher(text);
+        if (!loose.matches()) {
+            return Drafts.NO_TIME;
+        }
+        String fraction = loose.group(3) == null ? "" : "." + loose.group(3);
+        String zone = loose.group(4) == null ? "Z" : zone(loose.group(4));
+        try {
+            return OffsetDateTime.parse(loose.group(1) + 'T' + loose.group(2) + fraction + zone)
+                    .toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return Drafts.NO_TIME;
+        }
+    }
+
+    /** {@code +0100} and {@code +01} as {@code +01:00}. */
+    private static String zone(String zone) {
+        if (zone.equals("Z") || zone.length() == 6) {
+            return zone;
+        }
+        return zone.length() == 3 ? zone + ":00" : zone.substring(0, 3) + ':' + zone.substring(3);
     }
 
     /** Epoch seconds (zap, Python) or millis (pino, browsers) by magnitude. */

@@ -6,9 +6,9 @@ import dev.braid.schema.Level;
 import dev.braid.schema.LogLine;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
+import dev.braid.testing.MeteredHarness;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,21 +29,62 @@ class MergeStackTracesTest {
     private static final long T0 = 1_795_269_600_000L;
     private static final Duration MAX_HOLD = Duration.ofSeconds(30);
 
+    private MeteredHarness<String, NormalizedEvent, NormalizedEvent> metered;
     private KeyedOneInputStreamOperatorTestHarness<String, NormalizedEvent, NormalizedEvent> harness;
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MergeStackTraces(MAX_HOLD)),
-                MergeStackTracesTest::producerStream,
-                Types.STRING);
-        harness.setProcessingTime(0);
-        harness.open();
+        metered = new MeteredHarness<>(new MergeStackTraces(MAX_HOLD), MergeStackTracesTest::producerStream, Types.STRING);
+        harness = metered.harness();
+        metered.wallClock(0);
     }
 
     @AfterEach
     void closeHarness() throws Exception {
-        harness.close();
+        metered.close();
+    }
+
+    @Test
+    void blankLinesBetweenTheTracebacksOfAChainStayInIt() throws Exception {
+        send(logLine(10, T0, Level.ERROR, "payment failed"));
+        send(continuation(11, T0, "Traceback (most recent call last):"));
+        send(continuation(12, T0, "ValueError: card declined"));
+        send(blank(13, T0));
+        send(continuation(14, T0, "The above exception was the direct cause of the following exception:"));
+        send(blank(15, T0));
+        send(continuation(16, T0, "Traceback (most recent call last):"));
+        send(continuation(17, T0, "RuntimeError: payment failed"));
+        send(blank(18, T0));
+        send(logLine(19, T0 + 1, Level.INFO, "next request"));
+
+        NormalizedEvent merged = harness.extractOutputValues().get(0);
+        assertThat(((LogLine) merged.getPayload()).getStackTrace()).isEqualTo(
+                "Traceback (most recent call last):\n"
+                        + "ValueError: card declined\n"
+                        + "\n"
+                        + "The above exception was the direct cause of the following exception:\n"
+                        + "\n"
+                        + "Traceback (most recent call last):\n"
+                        + "RuntimeError: payment failed");
+        assertThat(merged.getMetadata()).containsEntry(MergeStackTraces.MERGED_OFFSETS, "11,12,13,14,15,16,17");
+        assertThat(metered.count(MergeStackTraces.BLANK_LINES)).as("the blank line after the traceback").isEqualTo(1);
+    }
+
+    @Test
+    void aBlankLineThatContinuesNothingIsDroppedAndCounted() throws Exception {
+        send(blank(10, T0));
+        send(logLine(11, T0, Level.INFO, "server listening"));
+        send(blank(12, T0));
+        send(blank(13, T0));
+        send(logLine(14, T0 + 1, Level.INFO, "request done"));
+        harness.processWatermark(T0 + 1);
+
+        assertThat(harness.extractOutputValues()).extracting(NormalizedEvent::getMessage)
+                .containsExactly("server listening", "request done");
+        assertThat(harness.extractOutputValues()).allSatisfy(event ->
+                assertThat(((LogLine) event.getPayload()).getStackTrace()).isNull());
+        assertThat(metered.count(MergeStackTraces.BLANK_LINES)).isEqualTo(3);
+        assertNothingHeld();
     }
 
     @Test
@@ -217,6 +258,10 @@ class MergeStackTracesTest {
     private static NormalizedEvent logLine(long offset, long time, Level level, String message) {
         return event("log", level, message, time, offset, "app.log",
                 LogLine.newBuilder().setFormat("python").setLogger("checkout").build());
+    }
+
+    private static NormalizedEvent blank(long offset, long time) {
+        return continuation(offset, time, "");
     }
 
     private static NormalizedEvent continuation(long offset, long time, String line) {

@@ -1,6 +1,7 @@
 package dev.braid.normalize.functions;
 
 import dev.braid.connectors.RawRecord;
+import dev.braid.normalize.parse.StackTraces;
 import dev.braid.schema.DeadLetter;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
@@ -178,15 +179,29 @@ class ParseRawRecordTest {
     }
 
     @Test
-    void emptyRecordIsADeadLetter() throws Exception {
+    void anEmptyBackendLineIsAContinuationForTheMergeToKeepOrDrop() throws Exception {
         send(backend(50, KAFKA_TIME, new byte[0]));
+        send(backend(51, KAFKA_TIME, " \t", Map.of()));
 
-        DeadLetter letter = onlyDeadLetter();
-        assertThat(letter.getReason()).isEqualTo(DeadLetterReason.EMPTY);
-        assertThat(letter.getDetail()).isEqualTo("record has no value");
-        assertThat(letter.getTruncated()).isFalse();
-        assertThat(bytes(letter.getRawValue())).isEmpty();
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.extractOutputValues()).hasSize(2).allSatisfy(event -> {
+            assertThat(event.getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
+            assertThat(event.getMessage()).isEmpty();
+        });
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aBlankLineOfAnotherSourceIsLayoutNeitherEventNorDeadLetter() {
+        RawRecordNormalizer normalizer = new RawRecordNormalizer(MAX_RECORD_BYTES, Duration.ofMinutes(10));
+        for (byte[] blank : List.of(new byte[0], " \r".getBytes(StandardCharsets.UTF_8))) {
+            RawRecord line = new RawRecord(Source.BROWSER, "braid.raw.browser", 0, 7, KAFKA_TIME, null, blank, Map.of());
+
+            RawRecordNormalizer.Result result = normalizer.normalize(line);
+
+            assertThat(result.blank()).as("counted in " + ParseRawRecord.BLANK_LINES).isTrue();
+            assertThat(result.events()).isEmpty();
+            assertThat(result.deadLetter()).isNull();
+        }
     }
 
     @Test
@@ -265,8 +280,8 @@ class ParseRawRecordTest {
 
     @Test
     void retriedBadRecordGetsTheSameDeadLetterId() throws Exception {
-        send(backend(55, KAFKA_TIME, new byte[0]));
-        send(backend(55, KAFKA_TIME, new byte[0]));
+        send(backend(55, KAFKA_TIME, (byte[]) null));
+        send(backend(55, KAFKA_TIME, (byte[]) null));
 
         List<DeadLetter> letters = deadLetters();
         assertThat(letters).hasSize(2);

@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * A record that opens with a stack frame or trace header: shippers that send one line per record
  * split a stack trace from its log line, so this is only the tail of an earlier event. The
- * pipeline merges it into the previous event of the same stream.
+ * pipeline merges it into the previous event of the same stream. A blank line is one too: inside a
+ * multi-line record (a chained traceback) it is part of it, and alone it is layout, which the
+ * pipeline drops and counts.
  */
 public final class ContinuationParser implements FormatParser {
 
@@ -25,7 +27,7 @@ public final class ContinuationParser implements FormatParser {
 
     @Override
     public boolean accepts(ParseInput input) {
-        return StackTraces.startsWithContinuation(input.text());
+        return input.text().isBlank() || StackTraces.startsWithContinuation(input.text());
     }
 
     @Override
@@ -34,12 +36,12 @@ public final class ContinuationParser implements FormatParser {
             throw ParseException.unparseable("continuation record does not start with a stack frame or trace header: "
                     + LogRecords.excerpt(input.text()));
         }
-        String text = input.text().replaceAll("[\r\n]+$", "");
+        String text = input.text().isBlank() ? "" : input.text().replaceAll("[\r\n]+$", "");
         // A stack frame is part of an error; the level only matters if the pipeline finds nothing to merge into.
         return List.of(continuation(text));
     }
 
-    static NormalizedEvent.Builder continuation(String text) {
+    private static NormalizedEvent.Builder continuation(String text) {
         NormalizedEvent.Builder draft = LogRecords.draft("plain", Level.ERROR, text, null, null, text);
         draft.setKind(StackTraces.CONTINUATION_KIND);
         return draft;

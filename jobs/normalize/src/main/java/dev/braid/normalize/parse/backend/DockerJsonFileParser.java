@@ -44,16 +44,14 @@ public final class DockerJsonFileParser implements FormatParser {
                     + (log == null ? "none" : log.getNodeType().toString()));
         }
         String text = log.asText();
-        // Docker cuts lines longer than 16 KiB into parts; only the last part ends with a newline.
+        // Docker cuts lines longer than 16 KiB into parts, and only the last ends with a newline: the
+        // pipeline rejoins them, so a part here is a line whose end never came.
         boolean partial = !text.endsWith("\n");
         String line = partial ? text : text.substring(0, text.length() - 1);
         if (line.endsWith("\r")) {
             line = line.substring(0, line.length() - 1);
         }
-        List<NormalizedEvent.Builder> drafts = line.isBlank()
-                // a blank line in a container's output sits inside multi-line output such as a chained traceback
-                ? List.of(ContinuationParser.continuation(line))
-                : inner(new ParseInput(line, input.headers(), input.kafkaTimestamp()));
+        List<NormalizedEvent.Builder> drafts = inner(new ParseInput(line, input.headers(), input.kafkaTimestamp()));
         long time = Timestamps.parse(Json.text(record, "time"));
         String stream = Json.text(record, "stream");
         for (NormalizedEvent.Builder draft : drafts) {

@@ -15,8 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Logback's (and log4j2's) text patterns: the logback default
- * {@code HH:mm:ss.SSS [thread] LEVEL logger - msg}, optionally with a date, and Spring Boot's
+ * Logback's (and log4j2's) text patterns as people configure them: the message after
+ * {@code logger - }, with the thread before the level ({@code %d [%thread] %-5level %logger - %msg},
+ * logback's default with {@code HH:mm:ss.SSS}) or after it ({@code %d %-5level [%thread] %logger -
+ * %msg}); the date as logback's default {@code yyyy-MM-dd HH:mm:ss,SSS}, ISO-8601 with {@code T},
+ * or a time of day alone, each with or without a zone. And Spring Boot's
  * {@code yyyy-MM-dd HH:mm:ss.SSS  LEVEL PID --- [thread] logger : msg}, which Spring Boot 3 writes
  * with an ISO offset, an optional {@code [application]} and an optional {@code [traceId-spanId]}.
  * Lines after the first are the exception logback prints below the message.
@@ -26,9 +29,14 @@ public final class LogbackParser implements FormatParser {
     private static final long serialVersionUID = 1L;
 
     private static final String LEVEL = "(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)";
+    private static final String DATE_TIME =
+            "\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}:\\d{2}[.,]\\d{3}(?: ?(?:Z|[+-]\\d{2}:?\\d{2}))?";
+    private static final String TIME = "(" + DATE_TIME + "|\\d{2}:\\d{2}:\\d{2}[.,]\\d{3})";
 
-    private static final Pattern CLASSIC = Pattern.compile(
-            "^((?:\\d{4}-\\d{2}-\\d{2}[ T])?\\d{2}:\\d{2}:\\d{2}[.,]\\d{3}) \\[([^\\]]*)\\] " + LEVEL + "\\s+(\\S+) - (.*)$");
+    private static final Pattern THREAD_FIRST = Pattern.compile(
+            "^" + TIME + " \\[([^\\]]*)\\] " + LEVEL + "\\s+(\\S+) - (.*)$");
+    private static final Pattern LEVEL_FIRST = Pattern.compile(
+            "^" + TIME + "\\s+" + LEVEL + "\\s+\\[([^\\]]*)\\] (\\S+) - (.*)$");
 
     private static final Pattern SPRING_BOOT = Pattern.compile(
             "^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}:\\d{2}[.,]\\d{3}(?:Z|[+-]\\d{2}:?\\d{2})?)\\s+" + LEVEL
@@ -46,7 +54,8 @@ public final class LogbackParser implements FormatParser {
     @Override
     public boolean accepts(ParseInput input) {
         String first = LogRecords.lines(input.text()).first();
-        return SPRING_BOOT.matcher(first).matches() || CLASSIC.matcher(first).matches();
+        return SPRING_BOOT.matcher(first).matches() || THREAD_FIRST.matcher(first).matches()
+                || LEVEL_FIRST.matcher(first).matches();
     }
 
     @Override
@@ -67,19 +76,29 @@ public final class LogbackParser implements FormatParser {
             TraceIds.apply(TraceIds.fromText(spring.group(9)), draft);
             return List.of(draft);
         }
-        Matcher classic = CLASSIC.matcher(lines.first());
-        if (!classic.matches()) {
-            throw ParseException.unparseable("logback record's first line matches neither the logback default "
-                    + "'HH:mm:ss.SSS [thread] LEVEL logger - msg' nor Spring Boot's "
-                    + "'date time  LEVEL PID --- [thread] logger : msg' pattern: " + LogRecords.excerpt(input.text()));
+        Matcher threadFirst = THREAD_FIRST.matcher(lines.first());
+        if (threadFirst.matches()) {
+            return List.of(classic(lines, input, threadFirst.group(1), threadFirst.group(3), threadFirst.group(2),
+                    threadFirst.group(4), threadFirst.group(5)));
         }
-        NormalizedEvent.Builder draft = draft(lines, classic.group(3), classic.group(4), classic.group(2), classic.group(5));
-        String time = classic.group(1).replace(',', '.');
+        Matcher levelFirst = LEVEL_FIRST.matcher(lines.first());
+        if (levelFirst.matches()) {
+            return List.of(classic(lines, input, levelFirst.group(1), levelFirst.group(2), levelFirst.group(3),
+                    levelFirst.group(4), levelFirst.group(5)));
+        }
+        throw ParseException.unparseable("logback record's first line matches none of the patterns"
+                + " 'date [thread] LEVEL logger - msg', 'date LEVEL [thread] logger - msg' and Spring Boot's"
+                + " 'date  LEVEL PID --- [thread] logger : msg': " + LogRecords.excerpt(input.text()));
+    }
+
+    private NormalizedEvent.Builder classic(LogRecords.Lines lines, ParseInput input, String time, String level,
+            String thread, String logger, String message) {
+        NormalizedEvent.Builder draft = draft(lines, level, logger, thread, message);
         Drafts.time(draft, time.length() > 12
                 ? Timestamps.parse(time)
-                : Timestamps.timeOfDay(time, input.kafkaTimestamp()));
-        TraceIds.apply(TraceIds.fromText(classic.group(5)), draft);
-        return List.of(draft);
+                : Timestamps.timeOfDay(time.replace(',', '.'), input.kafkaTimestamp()));
+        TraceIds.apply(TraceIds.fromText(message), draft);
+        return draft;
     }
 
     private NormalizedEvent.Builder draft(LogRecords.Lines lines, String level, String logger, String thread, String message) {

@@ -27,6 +27,8 @@ public final class CdpEventParser implements FormatParser {
 
     private static final long serialVersionUID = 1L;
     private static final int MAX_FRAME_PAYLOAD = 2048;
+    /** Metadata: the monotonic timestamp, in seconds, of the network events that have no wall time. */
+    public static final String MONOTONIC_TIME = "cdp.timestamp";
 
     @Override
     public String format() {
@@ -119,6 +121,7 @@ public final class CdpEventParser implements FormatParser {
                 .setRequestHeaders(headers)
                 .build());
         Drafts.meta(draft, "page", Json.text(params, "documentURL"));
+        Drafts.meta(draft, MONOTONIC_TIME, Json.text(params, "timestamp"));
         TraceIds.apply(TraceIds.fromJson(request.path("headers")), draft);
         return draft;
     }
@@ -151,6 +154,10 @@ public final class CdpEventParser implements FormatParser {
         return draft;
     }
 
+    /**
+     * A failure carries only a monotonic timestamp: the pipeline takes its time, URL and trace from
+     * the request's start (see {@code CompleteFailedRequests}).
+     */
     private static NormalizedEvent.Builder loadingFailed(JsonNode params) {
         String error = params.path("errorText").asText("");
         boolean canceled = params.path("canceled").asBoolean(false);
@@ -164,6 +171,7 @@ public final class CdpEventParser implements FormatParser {
                 .build());
         Drafts.meta(draft, "canceled", Boolean.toString(canceled));
         Drafts.meta(draft, "blockedReason", Json.text(params, "blockedReason"));
+        Drafts.meta(draft, MONOTONIC_TIME, Json.text(params, "timestamp"));
         return draft;
     }
 

@@ -131,7 +131,7 @@ class LogbackParserTest {
         assertThatThrownBy(() -> BACKEND.parse("server listening on :8080", "logback"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNPARSEABLE))
-                .hasMessageContaining("matches neither the logback default")
+                .hasMessageContaining("matches none of the patterns")
                 .hasMessageEndingWith("'server listening on :8080'");
     }
 }

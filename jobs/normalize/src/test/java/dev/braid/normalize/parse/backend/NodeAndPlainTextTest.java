@@ -83,10 +83,10 @@ class NodeAndPlainTextTest {
     }
 
     @Test
-    void blankTextMatchesNoFormat() {
-        assertThatThrownBy(() -> BACKEND.parse("  \n"))
-                .isInstanceOfSatisfying(ParseException.class,
-                        e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNKNOWN_FORMAT));
+    void blankTextIsABlankContinuationButNoPlainLine() throws ParseException {
+        NormalizedEvent.Builder blank = BACKEND.one("  \n");
+        assertThat(blank.getKind()).isEqualTo(StackTraces.CONTINUATION_KIND);
+        assertThat(blank.getMessage()).isEmpty();
         assertThatThrownBy(() -> BACKEND.parse("  \n", "plain"))
                 .isInstanceOfSatisfying(ParseException.class,
                         e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION))
