@@ -57,6 +57,18 @@ record CommitRecord(String sha, String json) {
         }
     }
 
+    /** The commits of a range such as {@code v1.2..main}, oldest first; a range without commits is a user error. */
+    static List<String> range(Git git, String range) {
+        if (range.startsWith("-") || !range.contains("..")) {
+            throw new UserError("--commits " + range + ": not a range: give FROM..TO, e.g. origin/main..HEAD");
+        }
+        String shas = git.run("rev-list", "--reverse", "--topo-order", range, "--").strip();
+        if (shas.isEmpty()) {
+            throw new UserError("--commits " + range + ": the range holds no commit");
+        }
+        return List.of(shas.split("\n"));
+    }
+
     /**
      * The changes against the first parent (a root commit: against the empty tree). A rename is
      * {@code R} with the new path, a copy {@code A}, a type change {@code M}, as the hook contract says.

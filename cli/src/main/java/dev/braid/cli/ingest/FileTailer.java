@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +40,7 @@ final class FileTailer {
     private final Shipper shipper;
     private final TailState state;
     private final Duration pollInterval;
+    private final Map<String, String> lineHeaders;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     /** The file being read: after a rotation still the old one until it is drained. */
@@ -49,13 +51,21 @@ final class FileTailer {
     private long position;
     /** The state last saved, or read at the start. */
     private TailState.Position saved;
+    /** Where in the file this run started: not 0 when it went on from the last run. */
+    private long resumedAt;
 
-    FileTailer(Path file, Shipper shipper, Path stateDir, Duration pollInterval) {
+    /** {@code lineHeaders} go on every line, next to its {@code braid.id}. */
+    FileTailer(Path file, Shipper shipper, Path stateDir, Duration pollInterval, Map<String, String> lineHeaders) {
         this.file = file.toAbsolutePath().normalize();
         this.key = this.file.toString().getBytes(StandardCharsets.UTF_8);
         this.shipper = shipper;
         this.state = new TailState(stateDir, this.file);
         this.pollInterval = pollInterval;
+        this.lineHeaders = Map.copyOf(lineHeaders);
+    }
+
+    long resumedAt() {
+        return resumedAt;
     }
 
     /** Ships what is new every poll interval until {@link #stop()}; then returns with the state saved. */
@@ -116,6 +126,7 @@ final class FileTailer {
         boolean sameFile = saved != null && fileKey.equals(saved.fileKey());
         truncations = sameFile ? saved.truncations() : 0;
         position = sameFile ? saved.offset() : 0;
+        resumedAt = position;
     }
 
     /** Opens the file now at the path; false when there is none, or it was replaced while opening. */
@@ -149,9 +160,9 @@ final class FileTailer {
         LineReader.Line line;
         int sinceSave = 0;
         while ((line = lines.next()) != null && (line.complete() || drain)) {
-            if (!line.isBlank()) {
-                shipper.send(key, line.text(), Map.of(BraidHeaders.ID, recordId()));
-            }
+            Map<String, String> headers = new HashMap<>(lineHeaders);
+            headers.put(BraidHeaders.ID, recordId());
+            shipper.send(key, line.text(), headers);
             position += line.length();
             if (++sinceSave == LINES_PER_SAVE) {
                 saveIfMoved();

@@ -23,6 +23,10 @@ public final class Git {
         this.dir = dir;
     }
 
+    Path directory() {
+        return dir;
+    }
+
     /** The top folder of the work tree, or empty outside a repository. */
     Optional<Path> topLevel() {
         return query("rev-parse", "--show-toplevel").map(Path::of);

@@ -7,14 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The git post-commit hook that ships each new commit: a POSIX sh script starting
- * {@code braid ingest --commit HEAD} in the background and silently, so that it never fails or
- * slows a commit.
+ * The git hooks that ship each new commit: POSIX sh scripts starting {@code braid ingest --commit}
+ * in the background and silently, so that they never fail or slow a commit. post-commit runs for
+ * each commit, and post-merge for a merge, which post-commit does not see. Each hook passes the
+ * commit and branch it ran for, read as it runs: the JVM starts a second or two later, when HEAD
+ * may be another commit already.
  */
 final class GitHook {
 
@@ -25,32 +28,62 @@ final class GitHook {
 
     private GitHook() {}
 
-    /** Installs the hook of the repository {@code dir} is in, running {@code command}; returns the hook's path. */
-    static Path install(Path dir, List<String> command, boolean force) {
+    /** The hooks Braid installs: git runs post-commit for each commit but a merge's, post-merge after a merge. */
+    enum Kind {
+        POST_COMMIT("post-commit", ""),
+        // A fast-forward makes no commit of its own; its commits were shipped where they were made.
+        POST_MERGE("post-merge", "git rev-parse -q --verify HEAD^2 >/dev/null || exit 0\n");
+
+        final String fileName;
+        final String guard;
+
+        Kind(String fileName, String guard) {
+            this.fileName = fileName;
+            this.guard = guard;
+        }
+    }
+
+    /** Installs the hooks of the repository {@code dir} is in, running {@code command}; returns their paths. */
+    static List<Path> install(Path dir, List<String> command, boolean force) {
         Path top = new Git(dir).topLevel().orElseThrow(() -> new UserError(dir + " is not in a git repository"));
         // Asking git honours core.hooksPath and linked work trees, whose .git is a file.
         Path hooks = top.resolve(new Git(top).run("rev-parse", "--git-path", "hooks").strip());
-        Path hook = hooks.resolve("post-commit");
-        if (Files.exists(hook) && !force && !isBraids(hook)) {
-            throw new UserError(hook + " exists and is not Braid's: add the line '" + commandLine(command)
-                    + " >/dev/null 2>&1 &' to it yourself, or pass --force to replace it");
+        List<Path> installed = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            Path hook = hooks.resolve(kind.fileName);
+            if (Files.exists(hook) && !force && !isBraids(hook)) {
+                throw new UserError(hook + " exists and is not Braid's: add the lines of " + kind.fileName
+                        + " that 'braid ingest --git-hook --force' writes to it yourself, or pass --force to replace it");
+            }
+            installed.add(hook);
         }
+        for (Kind kind : Kind.values()) {
+            write(hooks, hooks.resolve(kind.fileName), script(command, kind));
+        }
+        return installed;
+    }
+
+    private static void write(Path hooks, Path hook, String script) {
         try {
             Files.createDirectories(hooks);
-            Files.writeString(hook, script(command), StandardCharsets.UTF_8);
+            Files.writeString(hook, script, StandardCharsets.UTF_8);
             // Only its owner may read it: the Kafka arguments may carry credentials.
             Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UserError("cannot write the hook " + hook + ": " + e.getMessage(), e);
         }
-        return hook;
     }
 
-    static String script(List<String> command) {
+    static String script(List<String> command, Kind kind) {
         return "#!/bin/sh\n"
                 + MARKER + ": ships each new commit to Kafka.\n"
                 + "# It runs in the background and silently, so that it never fails or slows a commit.\n"
-                + commandLine(command) + " </dev/null >/dev/null 2>&1 &\n"
+                + "# The commit and branch are read now: by the time braid runs, HEAD may have moved on.\n"
+                + kind.guard
+                + "commit=$(git rev-parse -q --verify HEAD) || exit 0\n"
+                + "branch=$(git symbolic-ref --short -q HEAD)\n"
+                + commandLine(command) + " --commit \"$commit\" ${branch:+--branch \"$branch\"}"
+                + " </dev/null >/dev/null 2>&1 &\n"
                 + "exit 0\n";
     }
 

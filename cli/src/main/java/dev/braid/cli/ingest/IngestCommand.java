@@ -2,6 +2,7 @@ package dev.braid.cli.ingest;
 
 import dev.braid.cli.KafkaOptions;
 import dev.braid.cli.UserError;
+import dev.braid.normalize.parse.Parsers;
 import dev.braid.schema.Source;
 
 import picocli.CommandLine.ArgGroup;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code braid ingest}: ships real telemetry to the raw topics, one input per call: a followed log
@@ -39,15 +41,19 @@ import java.util.concurrent.Callable;
         description = {
             "Ship telemetry to Braid's raw topics (braid.raw.<source>), one input per call;"
                     + " without one, each line of standard input is a record.",
-            "Every record carries the keys it is known by as braid.* headers: --tenant, --service, --repo,"
-                    + " --branch and --commit-sha, else $BRAID_TENANT, $BRAID_SERVICE, ..., the CI system's"
-                    + " variables and git in the working directory."},
+            "Every record carries the keys it is known by as braid.* headers: --tenant, --session, --service,"
+                    + " --repo, --branch and --commit-sha, else $BRAID_TENANT, $BRAID_SESSION, ..., the CI system's"
+                    + " variables and git in the working directory. The ingest prints what it stamped and where"
+                    + " each came from."},
         footer = {
             "%nExamples:",
             "  braid ingest --tail logs/server.log --service checkout",
             "  braid ingest --exec -- npm run dev",
             "  braid ingest --test-report reports/jest.json",
+            "  braid ingest --test-report target/surefire-reports",
             "  braid ingest --git-hook",
+            "  braid ingest --commits origin/main..HEAD",
+            "  braid ingest --source browser --session tab-1 < cdp-events.jsonl",
             "  kubectl logs -f deploy/checkout | braid ingest --service checkout"})
 public final class IngestCommand implements Callable<Integer> {
 
@@ -61,7 +67,7 @@ public final class IngestCommand implements Callable<Integer> {
     static final class Input {
         @Option(names = "--tail", paramLabel = "FILE",
                 description = "Follow FILE like tail -F, one record per line, through rotation and truncation;"
-                        + " a later run resumes where this one stopped.")
+                        + " a later run resumes where this one stopped, and says so.")
         Path tail;
 
         @Option(names = "--exec",
@@ -69,16 +75,23 @@ public final class IngestCommand implements Callable<Integer> {
                         + " and stderr; exit with its exit code.")
         boolean exec;
 
-        @Option(names = "--test-report", paramLabel = "FILE",
-                description = "Ship a Jest JSON, go test -json or JUnit XML report as one record (at most 1 MiB).")
-        Path testReport;
+        @Option(names = "--test-report", paramLabel = "FILE|DIR|GLOB", arity = "1..*",
+                description = "Ship Jest JSON, go test -json or JUnit XML reports as one test run, one record (at most"
+                        + " 1 MiB) per file: files, directories (their *.xml, *.json and *.jsonl files) or quoted globs"
+                        + " such as 'build/**/TEST-*.xml'. Each is checked first: a named file that is no report fails"
+                        + " the ingest, one found in a directory or glob is skipped and told.")
+        List<String> testReports;
 
         @Option(names = "--git-hook",
-                description = "Install a post-commit hook that ships each new commit of the repository.")
+                description = "Install post-commit and post-merge hooks that ship each new commit of the repository.")
         boolean gitHook;
 
-        @Option(names = "--commit", paramLabel = "REV", description = "Ship one commit (what the hook runs).")
+        @Option(names = "--commit", paramLabel = "REV", description = "Ship one commit (what the hooks run).")
         String commit;
+
+        @Option(names = "--commits", paramLabel = "RANGE",
+                description = "Ship every commit of a range such as v1.2..main or origin/main..HEAD, oldest first.")
+        String commits;
     }
 
     @Spec
@@ -106,7 +119,8 @@ public final class IngestCommand implements Callable<Integer> {
     Path stateDir;
 
     @Option(names = "--format", paramLabel = "NAME",
-            description = "With --test-report: the parser to use (header braid.format) instead of detecting it.")
+            description = "The format of every record (header braid.format), e.g. logback or pino, instead of the"
+                    + " normalize job detecting it per record: with --tail, --exec, standard input and --test-report.")
     String format;
 
     @Option(names = "--run-id", paramLabel = "ID",
@@ -123,6 +137,10 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--tenant", paramLabel = "NAME", description = "Tenant of the records (header braid.tenant).")
     String tenant;
 
+    @Option(names = "--session", paramLabel = "ID",
+            description = "Browser session of the records (header braid.session), for CDP messages without a sessionId.")
+    String session;
+
     @Option(names = "--service", paramLabel = "NAME",
             description = "Service of the records (default: the file name of --tail, the command of --exec).")
     String service;
@@ -136,6 +154,9 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--commit-sha", paramLabel = "SHA", description = "Commit of the records (default: from CI or git).")
     String commitSha;
 
+    /** The stamps of the records this call ships. */
+    private Stamps stamped;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -148,11 +169,14 @@ public final class IngestCommand implements Callable<Integer> {
         if (input.exec) {
             return exec();
         }
-        if (input.testReport != null) {
-            return shipTestReport();
+        if (input.testReports != null) {
+            return shipTestReports();
         }
         if (input.gitHook) {
             return installGitHook();
+        }
+        if (input.commits != null) {
+            return shipCommits();
         }
         return shipCommit();
     }
@@ -169,11 +193,25 @@ public final class IngestCommand implements Callable<Integer> {
         boolean lines = input == null || input.tail != null || exec;
         onlyWith(source != null, "--source", lines, "--tail, --exec or standard input");
         onlyWith(once, "--once", input != null && input.tail != null, "--tail");
-        onlyWith(format != null || runId != null, "--format and --run-id", input != null && input.testReport != null,
-                "--test-report");
+        boolean reports = input != null && input.testReports != null;
+        onlyWith(runId != null, "--run-id", reports, "--test-report");
+        onlyWith(format != null, "--format", lines || reports, "--tail, --exec, standard input or --test-report");
         onlyWith(force, "--force", input != null && input.gitHook, "--git-hook");
-        onlyWith(repoDir != null, "--repo-dir", input != null && (input.gitHook || input.commit != null),
-                "--git-hook or --commit");
+        onlyWith(repoDir != null, "--repo-dir",
+                input != null && (input.gitHook || input.commit != null || input.commits != null),
+                "--git-hook, --commit or --commits");
+        if (format != null && lines) {
+            requireFormatOf(lineSource());
+        }
+    }
+
+    /** A format the normalize job does not know for the source would make every record a dead letter. */
+    private void requireFormatOf(Source topicSource) {
+        List<String> known = Parsers.bySource().get(topicSource).names();
+        if (!known.contains(format)) {
+            throw usage("--format " + format + " is not a format of the " + topicSource.name().toLowerCase()
+                    + " source: use one of " + String.join(", ", known));
+        }
     }
 
     private void onlyWith(boolean given, String option, boolean applies, String modes) {
@@ -191,9 +229,10 @@ public final class IngestCommand implements Callable<Integer> {
         requireTailable(file);
         Stamps stamps = stamps(workingDirectory(), withoutExtension(file.getFileName().toString()));
         try (Shipper shipper = open(lineSource(), stamps)) {
-            FileTailer tailer = new FileTailer(file, shipper, stateDir, POLL_INTERVAL);
+            FileTailer tailer = new FileTailer(file, shipper, stateDir, POLL_INTERVAL, lineHeaders());
             if (once) {
                 tailer.shipAvailable();
+                tellResumed(tailer, file);
                 return finish(shipper);
             }
             if (!Files.exists(file)) {
@@ -203,6 +242,14 @@ public final class IngestCommand implements Callable<Integer> {
                 tailer.follow();
                 return finish(shipper);
             });
+        }
+    }
+
+    /** A run that ships nothing because the last run got that far must not look like a broken one. */
+    private void tellResumed(FileTailer tailer, Path file) {
+        if (tailer.resumedAt() > 0) {
+            err().println(String.format(Locale.ROOT, "braid: resumed %s at byte %,d, where the last run stopped:"
+                    + " the lines before were shipped then (positions are kept in %s)", file, tailer.resumedAt(), stateDir));
         }
     }
 
@@ -222,7 +269,7 @@ public final class IngestCommand implements Callable<Integer> {
     private int exec() throws IOException, InterruptedException {
         Stamps stamps = stamps(workingDirectory(), Path.of(command.get(0)).getFileName().toString());
         try (Shipper shipper = open(lineSource(), stamps)) {
-            ProcessTee tee = new ProcessTee(command, shipper, bytes(stamps.service()));
+            ProcessTee tee = new ProcessTee(command, shipper, bytes(stamps.service()), lineHeaders());
             return OnInterrupt.run(tee::stop, GRACE, err(), () -> {
                 int exitCode = tee.run(spec.commandLine().getOut(), err());
                 finish(shipper);
@@ -240,20 +287,26 @@ public final class IngestCommand implements Callable<Integer> {
                 LineReader lines = new LineReader(System.in);
                 LineReader.Line line;
                 while ((line = lines.next()) != null) {
-                    if (!line.isBlank()) {
-                        shipper.send(key, line.text(), Map.of());
-                    }
+                    shipper.send(key, line.text(), lineHeaders());
                 }
                 return finish(shipper);
             });
         }
     }
 
-    private int shipTestReport() {
-        byte[] report = TestReport.read(input.testReport);
+    /** Every report is read and checked before the first is shipped: a run is shipped whole or not at all. */
+    private int shipTestReports() {
+        if (format != null) {
+            requireFormatOf(Source.TEST);
+        }
+        Path here = Path.of("").toAbsolutePath();
+        List<TestReport.File> reports = TestReport.collect(input.testReports, here, format, err());
         String run = TestReport.runId(runId, System.getenv());
         try (Shipper shipper = open(Source.TEST, stamps(workingDirectory(), null))) {
-            shipper.send(bytes(run), report, TestReport.headers(report, run, format));
+            for (TestReport.File report : reports) {
+                shipper.send(bytes(run), report.content(), TestReport.headers(report.content(), run, format));
+            }
+            err().println("braid: test run " + run + ": " + reports.size() + (reports.size() == 1 ? " report" : " reports"));
             return finish(shipper);
         }
     }
@@ -262,24 +315,41 @@ public final class IngestCommand implements Callable<Integer> {
         Git git = new Git(repositoryDirectory());
         Stamps stamps = stamps(git, null);
         CommitRecord commit = CommitRecord.of(git, input.commit, stamps.repo(), stamps.branch());
-        try (Shipper shipper = open(Source.GIT, stamps.withCommit(commit.sha()))) {
-            shipper.send(bytes(stamps.repo()), commit.json().getBytes(StandardCharsets.UTF_8),
-                    Map.of(BraidHeaders.ID, commit.sha()));
+        try (Shipper shipper = open(Source.GIT, stamps.withCommit(commit.sha(), "--commit " + input.commit))) {
+            send(shipper, stamps, commit);
             return finish(shipper);
         }
     }
 
+    /** Each commit of the range carries its own sha; the branch is the one being shipped from. */
+    private int shipCommits() {
+        Git git = new Git(repositoryDirectory());
+        Stamps stamps = stamps(git, null);
+        List<String> shas = CommitRecord.range(git, input.commits);
+        try (Shipper shipper = open(Source.GIT, stamps.withCommit(null, "each commit of " + input.commits))) {
+            for (String sha : shas) {
+                send(shipper, stamps, CommitRecord.of(git, sha, stamps.repo(), stamps.branch()));
+            }
+            return finish(shipper);
+        }
+    }
+
+    private static void send(Shipper shipper, Stamps stamps, CommitRecord commit) {
+        shipper.send(bytes(stamps.repo()), commit.json().getBytes(StandardCharsets.UTF_8),
+                Map.of(BraidHeaders.ID, commit.sha(), "braid.commit", commit.sha()));
+    }
+
     private int installGitHook() {
-        Path hook = GitHook.install(repositoryDirectory(), hookCommand(), force);
-        err().println("braid: installed " + hook + ": each new commit goes to " + kafka.topics().raw(Source.GIT)
-                + " on " + kafka.bootstrapServers());
+        List<Path> hooks = GitHook.install(repositoryDirectory(), hookCommand(), force);
+        err().println("braid: installed " + hooks.stream().map(Path::toString).collect(Collectors.joining(" and "))
+                + ": each new commit goes to " + kafka.topics().raw(Source.GIT) + " on " + kafka.bootstrapServers());
         return 0;
     }
 
-    /** What the hook runs: this script with the Kafka options of this call, paths made absolute. */
+    /** What the hooks run, before the commit and branch they add: this script with the Kafka options of this call. */
     private List<String> hookCommand() {
         List<String> hookCommand = new ArrayList<>(List.of(
-                braidScript().toString(), "ingest", "--commit", "HEAD", "--bootstrap-servers", kafka.bootstrapServers()));
+                braidScript().toString(), "ingest", "--bootstrap-servers", kafka.bootstrapServers()));
         ParseResult parsed = spec.commandLine().getParseResult();
         for (OptionSpec option : spec.mixins().get(KAFKA_MIXIN).options()) {
             String name = option.longestName();
@@ -308,21 +378,31 @@ public final class IngestCommand implements Callable<Integer> {
     }
 
     private Shipper open(Source topicSource, Stamps stamps) {
+        stamped = stamps;
         return Shipper.open(kafka.clientProperties(), kafka.topics().raw(topicSource), stamps.headers());
     }
 
-    /** Waits until the brokers have every record, then says how many went where. */
+    /** The headers of each line of --tail, --exec and standard input. */
+    private Map<String, String> lineHeaders() {
+        return format == null ? Map.of() : Map.of(BraidHeaders.FORMAT, format);
+    }
+
+    /**
+     * Waits until the brokers have every record, then says how many went where and what they were
+     * stamped with, so that a stamp from the wrong checkout shows.
+     */
     private int finish(Shipper shipper) {
         shipper.flush();
         long sent = shipper.sent();
         err().println(String.format(Locale.ROOT, "braid: shipped %,d %s to %s",
                 sent, sent == 1 ? "record" : "records", shipper.topic()));
+        err().println("braid: stamped with " + stamped.describe());
         err().flush();
         return 0;
     }
 
     private Stamps stamps(Git git, String defaultService) {
-        Stamps flags = new Stamps(tenant, service, repo, branch, commitSha);
+        Stamps flags = Stamps.flags(tenant, session, service, repo, branch, commitSha);
         return Stamps.resolve(flags, System.getenv(), git, defaultService);
     }
 

@@ -13,17 +13,7 @@ import java.util.Arrays;
 final class LineReader {
 
     /** One line without its terminator; {@code length} counts the bytes it took in the stream. */
-    record Line(byte[] text, int length, boolean complete) {
-
-        boolean isBlank() {
-            for (byte b : text) {
-                if (b != ' ' && b != '\t' && b != '\r' && b != '\f' && b != 0x0b) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
+    record Line(byte[] text, int length, boolean complete) {}
 
     private final InputStream in;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);

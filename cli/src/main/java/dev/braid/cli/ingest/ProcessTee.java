@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -23,12 +24,15 @@ final class ProcessTee {
     private final List<String> command;
     private final Shipper shipper;
     private final byte[] key;
+    private final Map<String, String> lineHeaders;
     private volatile Process process;
 
-    ProcessTee(List<String> command, Shipper shipper, byte[] key) {
+    /** {@code lineHeaders} go on each line of the command's output, not on the exit line, which is Braid's. */
+    ProcessTee(List<String> command, Shipper shipper, byte[] key, Map<String, String> lineHeaders) {
         this.command = List.copyOf(command);
         this.shipper = shipper;
         this.key = key;
+        this.lineHeaders = Map.copyOf(lineHeaders);
     }
 
     /**
@@ -76,7 +80,8 @@ final class ProcessTee {
     }
 
     private Void tee(InputStream output, String stream, PrintWriter console) throws IOException {
-        Map<String, String> headers = Map.of(BraidHeaders.STREAM, stream);
+        Map<String, String> headers = new HashMap<>(lineHeaders);
+        headers.put(BraidHeaders.STREAM, stream);
         LineReader lines = new LineReader(output);
         LineReader.Line line;
         try {
@@ -84,9 +89,7 @@ final class ProcessTee {
                 // The console writer encodes with the platform charset, the one the command most likely wrote.
                 console.println(new String(line.text(), Charset.defaultCharset()));
                 console.flush();
-                if (!line.isBlank()) {
-                    shipper.send(key, line.text(), headers);
-                }
+                shipper.send(key, line.text(), headers);
             }
         } catch (IOException | RuntimeException e) {
             // Nobody drains this stream any more: the command would block on it, and run() with it.

@@ -57,7 +57,12 @@ final class Shipper implements AutoCloseable {
 
     void send(byte[] key, byte[] value, Map<String, String> headers) {
         RecordHeaders recordHeaders = new RecordHeaders();
-        stamps.forEach((name, text) -> recordHeaders.add(name, text.getBytes(StandardCharsets.UTF_8)));
+        // A record's own header, such as the commit of one commit of a range, wins over the stamp.
+        stamps.forEach((name, text) -> {
+            if (!headers.containsKey(name)) {
+                recordHeaders.add(name, text.getBytes(StandardCharsets.UTF_8));
+            }
+        });
         headers.forEach((name, text) -> recordHeaders.add(name, text.getBytes(StandardCharsets.UTF_8)));
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, null, System.currentTimeMillis(), key, value, recordHeaders);

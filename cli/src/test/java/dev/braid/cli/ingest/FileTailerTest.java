@@ -139,7 +139,7 @@ class FileTailerTest {
         append("one\ntwo\n");
         tailer().shipAvailable();
 
-        new FileTailer(log, shipper, dir.resolve("lost-state"), POLL).shipAvailable();
+        new FileTailer(log, shipper, dir.resolve("lost-state"), POLL, Map.of()).shipAvailable();
 
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.client().readUncommitted(topic);
         assertThat(records).extracting(CliRun::value).containsExactly("one", "two", "one", "two");
@@ -151,7 +151,7 @@ class FileTailerTest {
     }
 
     private FileTailer tailer() {
-        return new FileTailer(log, shipper, dir.resolve("state"), POLL);
+        return new FileTailer(log, shipper, dir.resolve("state"), POLL, Map.of());
     }
 
     private void append(String text) throws IOException {

@@ -47,7 +47,8 @@ class GitIngestTest {
         // A stand-in for ./braid that notes what the hook ran it with.
         braidHome = Files.createDirectories(dir.resolve("braid-home"));
         Path script = Files.writeString(braidHome.resolve("braid"), "#!/bin/sh\n"
-                + "cd \"$(dirname \"$0\")\" && printf '%s\\n' \"$@\" > args.tmp && mv args.tmp args\n");
+                + "cd \"$(dirname \"$0\")\" && printf '%s\\n' \"$@\" > args.tmp && mv args.tmp args\n"
+                + "echo \"$*\" >> calls\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         System.setProperty("braid.home", braidHome.toString());
     }
@@ -73,7 +74,7 @@ class GitIngestTest {
                 "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "raw.git=" + topic);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).isEqualTo("braid: shipped 1 record to " + topic + "\n");
+        assertThat(run.err()).startsWith("braid: shipped 1 record to " + topic + "\n").contains("\nbraid: stamped with ");
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.client().readUncommitted(topic);
         assertThat(records).hasSize(1);
         ConsumerRecord<byte[], byte[]> record = records.get(0);
@@ -130,18 +131,46 @@ class GitIngestTest {
                 "--topic", "raw.git=team.raw.git", "--tenant", "acme");
 
         Path hook = repo.resolve(".git/hooks/post-commit");
+        Path mergeHook = repo.resolve(".git/hooks/post-merge");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err())
-                .isEqualTo("braid: installed " + hook + ": each new commit goes to team.raw.git on kafka-1:9092\n");
-        assertThat(Files.isExecutable(hook)).isTrue();
-        assertThat(Files.readString(hook)).startsWith("#!/bin/sh\n").contains(GitHook.MARKER)
-                .contains(" </dev/null >/dev/null 2>&1 &\n").endsWith("exit 0\n");
+        assertThat(run.err()).isEqualTo("braid: installed " + hook + " and " + mergeHook
+                + ": each new commit goes to team.raw.git on kafka-1:9092\n");
+        assertThat(List.of(hook, mergeHook)).allSatisfy(script -> {
+            assertThat(Files.isExecutable(script)).isTrue();
+            assertThat(Files.readString(script)).startsWith("#!/bin/sh\n").contains(GitHook.MARKER)
+                    .contains(" </dev/null >/dev/null 2>&1 &\n").endsWith("exit 0\n");
+        });
 
-        TestRepos.commit(repo, "Initial commit", "README.md", "# demo\n");
+        String sha = TestRepos.commit(repo, "Initial commit", "README.md", "# demo\n");
 
-        assertThat(awaitHookArguments()).containsExactly("ingest", "--commit", "HEAD",
+        assertThat(awaitHookArguments()).containsExactly("ingest",
                 "--bootstrap-servers", "kafka-1:9092", "--kafka-property", "security.protocol=SASL_SSL",
-                "--topic", "raw.git=team.raw.git", "--tenant", "acme");
+                "--topic", "raw.git=team.raw.git", "--tenant", "acme", "--commit", sha, "--branch", "main");
+    }
+
+    /** The hooks name the commit they ran for: braid starts a second later, when HEAD may have moved on. */
+    @Test
+    void eachCommitAndMergeIsShippedOnceWithItsBranchThroughQuickCommitsAndSwitches() throws Exception {
+        assertThat(CliRun.of("ingest", "--git-hook", "--repo-dir", repo.toString()).exitCode()).isZero();
+        Map<String, String> made = new java.util.LinkedHashMap<>();
+        made.put(TestRepos.commit(repo, "first", "a.txt", "a\n"), "main");
+        TestRepos.git(repo, "checkout", "-q", "-b", "feature/login");
+        made.put(TestRepos.commit(repo, "login form", "login.txt", "form\n"), "feature/login");
+        made.put(TestRepos.commit(repo, "login check", "login.txt", "form\ncheck\n"), "feature/login");
+        TestRepos.git(repo, "checkout", "-q", "main");
+        made.put(TestRepos.commit(repo, "hotfix", "a.txt", "a2\n"), "main");
+        TestRepos.git(repo, "merge", "-q", "--no-edit", "feature/login");
+        made.put(TestRepos.git(repo, "rev-parse", "HEAD").strip(), "main");
+        TestRepos.git(repo, "checkout", "-q", "-b", "next-task");
+        TestRepos.git(repo, "checkout", "-q", "--detach");
+
+        Map<String, String> shipped = new java.util.LinkedHashMap<>();
+        for (String call : awaitCalls(made.size())) {
+            List<String> words = List.of(call.split(" "));
+            String commit = words.get(words.indexOf("--commit") + 1);
+            assertThat(shipped.put(commit, words.get(words.indexOf("--branch") + 1))).as("shipped twice: " + commit).isNull();
+        }
+        assertThat(shipped).isEqualTo(made);
     }
 
     @Test
@@ -174,6 +203,17 @@ class GitIngestTest {
         assertThat(commit.exitCode()).isEqualTo(1);
         assertThat(commit.err()).startsWith("braid: git log failed in " + elsewhere + ": fatal: not a git repository")
                 .hasLineCount(1);
+    }
+
+    /** The calls the hooks made, once there are {@code count}; a hook runs braid in the background. */
+    private List<String> awaitCalls(int count) throws Exception {
+        Path calls = braidHome.resolve("calls");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while ((!Files.exists(calls) || Files.readAllLines(calls).size() < count) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(calls).as("the hooks ran braid").exists();
+        return Files.readAllLines(calls);
     }
 
     private List<String> awaitHookArguments() throws Exception {

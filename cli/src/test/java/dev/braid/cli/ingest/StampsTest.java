@@ -12,18 +12,18 @@ import static org.assertj.core.api.Assertions.entry;
 
 class StampsTest {
 
-    private static final Stamps NO_FLAGS = new Stamps(null, null, null, null, null);
+    private static final Stamps NO_FLAGS = of(null, null, null, null, null);
 
     @TempDir
     Path dir;
 
     @Test
     void flagsComeBeforeTheEnvironment() throws Exception {
-        Stamps flags = new Stamps("acme", "checkout", "shop", "fix/login", "f00d");
+        Stamps flags = of("acme", "checkout", "shop", "fix/login", "f00d");
         Map<String, String> env = Map.of("BRAID_TENANT", "other", "BRAID_SERVICE", "other", "BRAID_REPO", "other",
                 "BRAID_BRANCH", "other", "BRAID_COMMIT", "other");
 
-        assertThat(Stamps.resolve(flags, env, notARepository(), "default")).isEqualTo(flags);
+        assertThat(Stamps.resolve(flags, env, notARepository(), "default")).usingRecursiveComparison().ignoringFields("origins").isEqualTo(flags);
     }
 
     @Test
@@ -33,7 +33,7 @@ class StampsTest {
                 "GITHUB_REPOSITORY", "acme/shop", "GITHUB_REF_NAME", "42/merge", "GITHUB_SHA", "def2");
 
         assertThat(Stamps.resolve(NO_FLAGS, env, notARepository(), "default"))
-                .isEqualTo(new Stamps("acme", "api", "shop", "main", "abc1"));
+                .usingRecursiveComparison().ignoringFields("origins").isEqualTo(of("acme", "api", "shop", "main", "abc1"));
     }
 
     @Test
@@ -44,7 +44,7 @@ class StampsTest {
                 "GITHUB_REF_NAME", "42/merge", "GITHUB_SHA", "abc1");
 
         assertThat(Stamps.resolve(NO_FLAGS, push, notARepository(), null))
-                .isEqualTo(new Stamps(null, null, "acme/shop", "main", "abc1"));
+                .usingRecursiveComparison().ignoringFields("origins").isEqualTo(of(null, null, "acme/shop", "main", "abc1"));
         assertThat(Stamps.resolve(NO_FLAGS, pullRequest, notARepository(), null).branch()).isEqualTo("fix/login");
     }
 
@@ -55,9 +55,9 @@ class StampsTest {
         Map<String, String> buildkite = Map.of("BUILDKITE_BRANCH", "main", "BUILDKITE_COMMIT", "abc1");
 
         assertThat(Stamps.resolve(NO_FLAGS, gitlab, notARepository(), null))
-                .isEqualTo(new Stamps(null, null, "acme/shop", "main", "abc1"));
+                .usingRecursiveComparison().ignoringFields("origins").isEqualTo(of(null, null, "acme/shop", "main", "abc1"));
         assertThat(Stamps.resolve(NO_FLAGS, buildkite, notARepository(), null))
-                .isEqualTo(new Stamps(null, null, null, "main", "abc1"));
+                .usingRecursiveComparison().ignoringFields("origins").isEqualTo(of(null, null, null, "main", "abc1"));
     }
 
     @Test
@@ -69,7 +69,7 @@ class StampsTest {
 
         Stamps stamps = Stamps.resolve(NO_FLAGS, Map.of(), new Git(repo.resolve("src/app")), "app");
 
-        assertThat(stamps).isEqualTo(new Stamps(null, "app", "shop", "trunk", sha));
+        assertThat(stamps).usingRecursiveComparison().ignoringFields("origins").isEqualTo(of(null, "app", "shop", "trunk", sha));
     }
 
     @Test
@@ -86,13 +86,30 @@ class StampsTest {
 
     @Test
     void outsideARepositoryOnlyTheKnownStampsBecomeHeaders() throws Exception {
-        Stamps stamps = Stamps.resolve(new Stamps("acme", null, null, null, null), Map.of(), notARepository(), "api");
+        Stamps stamps = Stamps.resolve(of("acme", null, null, null, null), Map.of(), notARepository(), "api");
 
-        assertThat(stamps).isEqualTo(new Stamps("acme", "api", null, null, null));
+        assertThat(stamps).usingRecursiveComparison().ignoringFields("origins").isEqualTo(of("acme", "api", null, null, null));
         assertThat(stamps.headers()).containsExactly(entry("braid.tenant", "acme"), entry("braid.service", "api"));
     }
 
     private Git notARepository() throws Exception {
         return new Git(Files.createDirectories(dir.resolve("not-a-repository")));
+    }
+
+    @Test
+    void eachStampSaysWhereItCameFrom() throws Exception {
+        Path repo = TestRepos.init(dir.resolve("shop"));
+        String sha = TestRepos.commit(repo, "first", "README.md", "# shop\n");
+        Map<String, String> env = Map.of("GITHUB_REF_NAME", "main");
+
+        Stamps stamps = Stamps.resolve(Stamps.flags(null, "tab-1", null, null, null, null), env, new Git(repo), "api");
+
+        assertThat(stamps.describe()).isEqualTo("session=tab-1 (--session), service=api (default), repo=shop (git in "
+                + repo + "), branch=main ($GITHUB_REF_NAME), commit=" + sha + " (git in " + repo + ")");
+    }
+
+    /** The stamps of those flags, as the tests compare them: without where each came from. */
+    private static Stamps of(String tenant, String service, String repo, String branch, String commit) {
+        return Stamps.flags(tenant, null, service, repo, branch, commit);
     }
 }
