@@ -128,6 +128,50 @@ class IngestCommandTest {
     }
 
     @Test
+    void severalReportsADirectoryOrAGlobAreOneRun() throws Exception {
+        Path surefire = Files.createDirectories(dir.resolve("target/surefire-reports"));
+        Files.write(surefire.resolve("TEST-dev.braid.OrderTest.xml"), Fixtures.bytes("fixtures/test/surefire-report.xml"));
+        Files.write(surefire.resolve("TEST-dev.braid.OutcomeTest.xml"), Fixtures.bytes("fixtures/test/surefire-outcomes.xml"));
+        Files.writeString(surefire.resolve("dev.braid.OrderTest.txt"), "Tests run: 3, Failures: 1\n");
+        Files.writeString(surefire.resolve("settings.json"), "{\"retries\": 2}");
+        Path jest = Files.write(dir.resolve("jest.json"), Fixtures.bytes("fixtures/test/jest-report.json"));
+        Path go = Files.write(dir.resolve("go-test.jsonl"), Fixtures.bytes("fixtures/test/go-test.jsonl"));
+
+        String topic = TestTopics.create(KAFKA, "raw.test");
+        CliRun fromDirectory = testReports(topic, "run-dir", surefire.toString());
+        CliRun severalFiles = testReports(topic, "run-files", jest.toString(), go.toString());
+        CliRun fromGlob = testReports(topic, "run-glob", dir + "/**/TEST-*.xml");
+
+        assertThat(fromDirectory.exitCode()).as(fromDirectory.err()).isZero();
+        assertThat(fromDirectory.err()).startsWith("braid: skipped " + surefire.resolve("settings.json")
+                + ": not a test report (").contains("braid: test run run-dir: 2 reports\n");
+        assertThat(severalFiles.err()).contains("braid: test run run-files: 2 reports\n");
+        assertThat(fromGlob.err()).contains("braid: test run run-glob: 2 reports\n");
+        Map<String, List<String>> runs = KAFKA.client().readUncommitted(topic).stream().collect(
+                java.util.stream.Collectors.groupingBy(CliRun::key,
+                        java.util.stream.Collectors.mapping(record -> CliRun.header(record, BraidHeaders.RUN_ID),
+                                java.util.stream.Collectors.toList())));
+        assertThat(runs).containsOnly(Map.entry("run-dir", List.of("run-dir", "run-dir")),
+                Map.entry("run-files", List.of("run-files", "run-files")),
+                Map.entry("run-glob", List.of("run-glob", "run-glob")));
+    }
+
+    @Test
+    void aFileThatIsNoTestReportFailsTheIngestInOneLineAndShipsNothing() throws Exception {
+        String topic = TestTopics.create(KAFKA, "raw.test");
+        Path jest = Files.write(dir.resolve("jest.json"), Fixtures.bytes("fixtures/test/jest-report.json"));
+        Path config = Files.writeString(dir.resolve("package.json"), "{\"name\": \"shop\", \"version\": \"1.0.0\"}");
+
+        CliRun run = testReports(topic, "run-1", jest.toString(), config.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("braid: " + config + " is not a test report Braid reads: ").hasLineCount(1);
+        assertThat(KAFKA.client().readUncommitted(topic)).as("a run is shipped whole or not at all").isEmpty();
+        assertThat(testReports(topic, "run-2", dir.resolve("nothing-here-*.xml").toString()).err())
+                .startsWith("braid: no file matches ").hasLineCount(1);
+    }
+
+    @Test
     void aMissingEmptyOrOversizedReportIsAUserError() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.xml"));
         Path oversized = Files.write(dir.resolve("huge.json"), new byte[TestReport.MAX_BYTES + 1]);
@@ -184,6 +228,46 @@ class IngestCommandTest {
             assertThat(CliRun.header(record, "braid.service")).isEqualTo("checkout-api");
             assertThat(CliRun.header(record, BraidHeaders.ID)).startsWith(log + ":");
         });
+    }
+
+    private CliRun testReports(String topic, String run, String... reports) {
+        List<String> args = new java.util.ArrayList<>(List.of("ingest", "--bootstrap-servers", KAFKA.bootstrapServers(),
+                "--topic", "raw.test=" + topic, "--run-id", run, "--test-report"));
+        args.addAll(List.of(reports));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    @Test
+    void aFormatNamesTheParserOfEveryLineAndMustBeOneOfTheSource() throws Exception {
+        String topic = TestTopics.create(KAFKA, "raw.backend");
+        Path log = Files.writeString(dir.resolve("orders.log"), "12:00:05.123 [main] INFO  c.e.Orders - placed\n");
+        CliRun run = CliRun.of("ingest", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "raw.backend=" + topic,
+                "--tail", log.toString(), "--once", "--state-dir", dir.resolve("state").toString(), "--format", "logback");
+        CliRun wrong = CliRun.of("ingest", "--tail", log.toString(), "--format", "jest");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(KAFKA.client().readUncommitted(topic)).extracting(record -> CliRun.header(record, BraidHeaders.FORMAT))
+                .containsExactly("logback");
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).startsWith("braid: --format jest is not a format of the backend source: use one of docker,");
+    }
+
+    @Test
+    void aSessionStampsEveryRecord() throws Exception {
+        String topic = TestTopics.create(KAFKA, "raw.browser");
+        InputStream stdin = System.in;
+        CliRun run;
+        try {
+            System.setIn(new ByteArrayInputStream(Fixtures.bytes("fixtures/browser/cdp-events.jsonl")));
+            run = CliRun.of("ingest", "--bootstrap-servers", KAFKA.bootstrapServers(),
+                    "--topic", "raw.browser=" + topic, "--source", "browser", "--session", "tab-7");
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertThat(run.err()).contains("session=tab-7 (--session)");
+        assertThat(KAFKA.client().readUncommitted(topic)).hasSizeGreaterThan(40)
+                .allSatisfy(record -> assertThat(CliRun.header(record, "braid.session")).isEqualTo("tab-7"));
     }
 
     @Test
