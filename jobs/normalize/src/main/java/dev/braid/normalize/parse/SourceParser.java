@@ -51,7 +51,8 @@ public final class SourceParser implements Serializable {
         throw ParseException.unknownFormat("matches none of the formats " + names());
     }
 
-    private List<String> names() {
+    /** The names of the formats, as the {@code braid.format} header takes them. */
+    public List<String> names() {
         List<String> names = new ArrayList<>();
         formats.forEach(parser -> names.add(parser.format()));
         return names;
