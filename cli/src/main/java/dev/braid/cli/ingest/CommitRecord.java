@@ -57,10 +57,13 @@ record CommitRecord(String sha, String json) {
         }
     }
 
-    /** The commits of a range such as {@code v1.2..main}, oldest first; a range without commits is a user error. */
+    /**
+     * The commits of a range such as {@code v1.2..main}, or of a revision's whole history, oldest
+     * first; a range without commits is a user error.
+     */
     static List<String> range(Git git, String range) {
-        if (range.startsWith("-") || !range.contains("..")) {
-            throw new UserError("--commits " + range + ": not a range: give FROM..TO, e.g. origin/main..HEAD");
+        if (range.startsWith("-")) {
+            throw new UserError("--commits " + range + ": not a range: give FROM..TO (origin/main..HEAD) or a revision");
         }
         String shas = git.run("rev-list", "--reverse", "--topo-order", range, "--").strip();
         if (shas.isEmpty()) {

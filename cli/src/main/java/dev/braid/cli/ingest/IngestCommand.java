@@ -90,7 +90,8 @@ public final class IngestCommand implements Callable<Integer> {
         String commit;
 
         @Option(names = "--commits", paramLabel = "RANGE",
-                description = "Ship every commit of a range such as v1.2..main or origin/main..HEAD, oldest first.")
+                description = "Ship every commit of a range such as v1.2..main or origin/main..HEAD, or all history"
+                        + " of a revision such as main, oldest first.")
         String commits;
     }
 

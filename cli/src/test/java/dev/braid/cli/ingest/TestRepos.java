@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real git repositories for the tests, with a local identity and no signing. */
-final class TestRepos {
+public final class TestRepos {
 
     private TestRepos() {}
 
-    static Path init(Path dir) throws IOException, InterruptedException {
+    public static Path init(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         git(dir, "init", "-q", "-b", "main");
         git(dir, "config", "user.name", "Alice Example");
@@ -22,7 +22,7 @@ final class TestRepos {
     }
 
     /** Writes the files (path, content, path, content, ...) and commits them all; returns the new sha. */
-    static String commit(Path repo, String message, String... pathsAndContents) throws IOException, InterruptedException {
+    public static String commit(Path repo, String message, String... pathsAndContents) throws IOException, InterruptedException {
         for (int i = 0; i < pathsAndContents.length; i += 2) {
             Path file = repo.resolve(pathsAndContents[i]);
             Files.createDirectories(file.getParent());
@@ -34,7 +34,7 @@ final class TestRepos {
     }
 
     /** Runs git and returns its trimmed output; fails the test when git fails. */
-    static String git(Path dir, String... args) throws IOException, InterruptedException {
+    public static String git(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
