@@ -1,7 +1,6 @@
 package dev.braid.cli.observe;
 
 import dev.braid.cli.KafkaOptions;
-import dev.braid.cli.UserError;
 import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
 import dev.braid.schema.AlertStatus;
@@ -13,10 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -86,7 +83,7 @@ final class AlertsCommand implements Callable<Integer> {
     private List<Alert> latestRevisions(Instant from) {
         Map<String, Alert> latest = new HashMap<>();
         for (AlertFamily family : families.isEmpty() ? EnumSet.allOf(AlertFamily.class) : families) {
-            try (TopicScan scan = TopicScan.open(kafka.clientProperties(), kafka.topics().alerts(family), null, from)) {
+            try (TopicScan scan = TopicScan.open(kafka.clientProperties(), kafka.topics().alerts(family), from)) {
                 for (ConsumerRecord<byte[], byte[]> record = scan.next(); record != null; record = scan.next()) {
                     Alert alert = AvroRecords.decode(record.value(), Alert.class);
                     latest.merge(alert.getId(), alert, (a, b) -> a.getRevision() >= b.getRevision() ? a : b);
@@ -97,24 +94,17 @@ final class AlertsCommand implements Callable<Integer> {
     }
 
     private static String encodeCursor(Alert last) {
-        String text = "alerts@" + last.getFirstEventTime().toEpochMilli() + "|" + last.getId();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        return Cursor.encode("alerts", last.getFirstEventTime() + "|" + last.getId());
     }
 
     /** An alert standing for the position of the cursor: only its order fields are set. */
     private static Alert decodeCursor(String cursor) {
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (!text.startsWith("alerts@")) {
-                throw new IllegalArgumentException("not an alerts cursor");
-            }
-            String[] parts = text.substring("alerts@".length()).split("\\|", 2);
-            Alert position = new Alert();
-            position.setFirstEventTime(Instant.ofEpochMilli(Long.parseLong(parts[0])));
-            position.setId(parts[1]);
-            return position;
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new UserError("--cursor " + cursor + " is not a cursor 'observe alerts' printed", e);
-        }
+        return Cursor.decode(cursor, "alerts", position -> {
+            String[] parts = position.split("\\|", 2);
+            Alert after = new Alert();
+            after.setFirstEventTime(Instant.parse(parts[0]));
+            after.setId(parts[1]);
+            return after;
+        });
     }
 }

@@ -4,45 +4,44 @@ import dev.braid.cli.UserError;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Map;
-import java.util.StringJoiner;
-import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * Where the next page starts: for each partition of a topic, the offset of the first record not
- * yet shown. Pages read forward from it, so every record is shown exactly once across pages.
- * Encoded as opaque URL-safe text the user passes back with {@code --cursor}.
+ * Where the next page starts, as opaque URL-safe text the user passes back with {@code --cursor}:
+ * a scope (what was observed) and the observing command's own position in it.
  */
-record Cursor(String topic, Map<Integer, Long> offsets) {
+final class Cursor {
 
-    Cursor {
-        offsets = Map.copyOf(offsets);
+    private Cursor() {}
+
+    static String encode(String scope, String position) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((scope + "@" + position).getBytes(StandardCharsets.UTF_8));
     }
 
-    String encode() {
-        StringJoiner partitions = new StringJoiner(",");
-        new TreeMap<>(offsets).forEach((partition, offset) -> partitions.add(partition + ":" + offset));
-        String text = topic + "@" + partitions;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Cursor decode(String encoded, String expectedTopic) {
+    /** The position {@code cursor} holds, read by {@code parse}; a cursor of another scope or not Braid's is a user error. */
+    static <T> T decode(String cursor, String scope, Function<String, T> parse) {
+        String text;
         try {
-            String text = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
-            int at = text.lastIndexOf('@');
-            String topic = text.substring(0, at);
-            if (!topic.equals(expectedTopic)) {
-                throw new UserError("--cursor belongs to topic " + topic + ", not " + expectedTopic
-                        + ": pass it to the command that printed it");
-            }
-            Map<Integer, Long> offsets = new TreeMap<>();
-            for (String partition : text.substring(at + 1).split(",")) {
-                String[] parts = partition.split(":");
-                offsets.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
-            }
-            return new Cursor(topic, offsets);
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new UserError("--cursor " + encoded + " is not a cursor Braid printed", e);
+            text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw notACursor(cursor, e);
         }
+        int at = text.lastIndexOf('@');
+        if (at < 0) {
+            throw notACursor(cursor, null);
+        }
+        if (!text.substring(0, at).equals(scope)) {
+            throw new UserError("--cursor belongs to " + text.substring(0, at) + ", not " + scope
+                    + ": pass it to the command that printed it");
+        }
+        try {
+            return parse.apply(text.substring(at + 1));
+        } catch (RuntimeException e) {
+            throw notACursor(cursor, e);
+        }
+    }
+
+    private static UserError notACursor(String cursor, Exception cause) {
+        return new UserError("--cursor " + cursor + " is not a cursor Braid printed", cause);
     }
 }

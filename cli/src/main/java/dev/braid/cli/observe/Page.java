@@ -19,7 +19,6 @@ import java.util.Map;
  */
 public final class Page {
 
-    /** The most any observation prints (the brief's 25 KB per observation handed to an LLM). */
     /** What one call may print: an observation handed to an LLM stays under 25 KB. */
     public static final int MAX_BYTES = 25_000;
     /** Kept free for the footer, whose cursor and command line are not known in advance. */
@@ -37,6 +36,7 @@ public final class Page {
     private int used;
     private int shown;
     private String stopReason;
+    private String footnote;
 
     Page(boolean json, int limit, int maxBytes) {
         this.json = json;
@@ -99,6 +99,11 @@ public final class Page {
         return true;
     }
 
+    /** A remark printed after the records, such as where records left out by a filter are. */
+    void footnote(String text) {
+        footnote = text;
+    }
+
     /** Why the page is full, or null while records still fit. */
     String stopReason() {
         return stopReason;
@@ -113,6 +118,9 @@ public final class Page {
             document.set("records", records);
             document.put("shown", shown);
             document.put("more", next != null);
+            if (footnote != null) {
+                document.put("note", footnote);
+            }
             if (next != null) {
                 document.put("stopped", stopReason);
                 document.put("next_cursor", nextCursor);
@@ -122,6 +130,9 @@ public final class Page {
         }
         StringBuilder page = new StringBuilder();
         lines.forEach(line -> page.append(line).append('\n'));
+        if (footnote != null) {
+            page.append("-- ").append(footnote).append('\n');
+        }
         page.append("-- ").append(shown).append(' ').append(noun).append(" shown");
         if (next == null) {
             page.append("; no more.");

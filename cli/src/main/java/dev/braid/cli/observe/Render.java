@@ -16,6 +16,8 @@ import java.util.StringJoiner;
 final class Render {
 
     private static final int MESSAGE_CHARS = 400;
+    /** An event is one line of a listing, so that a page holds its 50 events; --json has the whole message. */
+    private static final int EVENT_LINE_CHARS = 200;
 
     private Render() {}
 
@@ -28,7 +30,7 @@ final class Render {
         append(where, "task", keys.getTaskId());
         append(where, "trace", event.getTraceId());
         return String.format("%s  %-7s %-5s %-22s %s%s", event.getEventTime(), lower(event.getSource()), event.getLevel(),
-                event.getKind(), message(event.getMessage()), where.length() == 0 ? "" : "  [" + where + "]");
+                event.getKind(), firstLine(event.getMessage()), where.length() == 0 ? "" : "  [" + where + "]");
     }
 
     static String traceHeader(CorrelatedTrace trace) {
@@ -50,7 +52,7 @@ final class Render {
     }
 
     static String suspect(SuspectCommit commit) {
-        return "  " + shortSha(commit.getSha()) + " " + firstLine(commit.getMessage())
+        return "  " + shortSha(commit.getSha()) + " " + commit.getMessage().lines().findFirst().orElse("")
                 + (commit.getAuthor() == null ? "" : " by " + commit.getAuthor()) + " (" + commit.getRepo() + " " + commit.getBranch()
                 + ", " + commit.getTime() + ")";
     }
@@ -62,7 +64,7 @@ final class Render {
         append(where, "commit", event.getCommit() == null ? null : shortSha(event.getCommit()));
         append(where, "status", event.getStatus() == null ? null : event.getStatus().toString());
         return String.format("  +%-9s %-7s %-5s %-22s %s%s", offset(start, event.getTime()), event.getSource(),
-                event.getLevel(), event.getKind(), message(event.getMessage()), where.length() == 0 ? "" : "  [" + where + "]");
+                event.getLevel(), event.getKind(), firstLine(event.getMessage()), where.length() == 0 ? "" : "  [" + where + "]");
     }
 
     static String alert(Alert alert) {
@@ -91,9 +93,15 @@ final class Render {
         return Page.cut(text.strip().replace("\r", "").replace("\n", " ⏎ "), MESSAGE_CHARS);
     }
 
+    /** The first line of a message, cut to fit, and how many lines follow it (a stack trace, say). */
     private static String firstLine(String text) {
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
+        String stripped = text.strip().replace("\r", "");
+        int newline = stripped.indexOf('\n');
+        if (newline < 0) {
+            return Page.cut(stripped, EVENT_LINE_CHARS);
+        }
+        long more = stripped.substring(newline + 1).lines().count();
+        return Page.cut(stripped.substring(0, newline), EVENT_LINE_CHARS) + " ⏎ (+" + more + (more == 1 ? " line)" : " lines)");
     }
 
     private static String shortSha(String sha) {

@@ -1,6 +1,9 @@
 package dev.braid.cli.observe;
 
 import dev.braid.cli.KafkaOptions;
+import dev.braid.cli.observe.TimelineOrder.Entry;
+import dev.braid.cli.observe.TimelineOrder.Position;
+import dev.braid.cli.observe.TimelineOrder.Resume;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
@@ -14,12 +17,17 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** {@code braid observe timeline}: normalized events in event-time order, filtered and paged. */
+/**
+ * {@code braid observe timeline}: normalized events in event-time order across every source and
+ * partition, filtered and paged. Each page reads the records the topic held when the first page
+ * was asked for, so paging shows every event once while the jobs keep writing.
+ */
 @Command(name = "timeline", mixinStandardHelpOptions = true,
-        description = "Normalized events in time order, filtered, a page at a time.")
+        description = "Normalized events in event-time order across sources, filtered, a page at a time.")
 final class TimelineCommand implements Callable<Integer> {
 
     @Mixin
@@ -51,23 +59,36 @@ final class TimelineCommand implements Callable<Integer> {
         Page page = paging.page();
         Instant from = Since.parse(since, Instant.now());
         String topic = kafka.topics().events();
-        Cursor cursor = paging.cursor == null ? null : Cursor.decode(paging.cursor, topic);
-        Cursor next = null;
-        try (TopicScan scan = TopicScan.open(kafka.clientProperties(), topic, cursor, cursor == null ? from : null)) {
+        Resume resume = paging.cursor == null ? null : Cursor.decode(paging.cursor, topic, Resume::decode);
+        // One more than a page can show tells whether another page follows.
+        TimelineOrder<NormalizedEvent> order = new TimelineOrder<>(paging.limit + 1, resume == null ? null : resume.after());
+        Map<Integer, Long> ends;
+        long older;
+        try (TopicScan scan = TopicScan.open(kafka.clientProperties(), topic, from, resume == null ? null : resume.ends())) {
             for (ConsumerRecord<byte[], byte[]> record = scan.next(); record != null; record = scan.next()) {
                 NormalizedEvent event = AvroRecords.decode(record.value(), NormalizedEvent.class);
-                if (!matches(event, from)) {
-                    continue;
-                }
-                if (!page.add(Render.event(event), AvroJson.of(event))) {
-                    next = scan.positionBefore(record);
-                    break;
+                if (matches(event, from)) {
+                    order.offer(new Position(event.getEventTime(), record.partition(), record.offset()), event);
                 }
             }
+            ends = scan.ends();
+            older = scan.olderRecords();
         }
+        Position last = null;
+        for (Entry<NormalizedEvent> entry : order.inOrder()) {
+            if (!page.add(Render.event(entry.value()), AvroJson.of(entry.value()))) {
+                break;
+            }
+            last = entry.position();
+        }
+        if (last == null && resume == null && from != null && older > 0) {
+            page.footnote(older + " older records are on " + topic + ", before " + from
+                    + ": widen the window with --since (e.g. --since 7d or --since all)");
+        }
+        String next = page.stopReason() == null ? null : Cursor.encode(topic, new Resume(last, ends).encode());
         PrintWriter out = paging.command.commandLine().getOut();
-        out.print(page.render("events", next == null ? null : next.encode(),
-                next == null ? null : paging.nextCommand(next.encode(), "--since", from == null ? "all" : from.toString())));
+        out.print(page.render("events", next,
+                next == null ? null : paging.nextCommand(next, "--since", from == null ? "all" : from.toString())));
         out.flush();
         return 0;
     }

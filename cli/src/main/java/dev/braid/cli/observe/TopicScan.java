@@ -5,7 +5,6 @@ import dev.braid.cli.UserError;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
@@ -15,121 +14,109 @@ import org.apache.kafka.common.utils.Utils;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
 
 /**
- * Reads the committed records of a topic, from a cursor or a time, up to the end the topic had
- * when the scan opened, merging its partitions by record timestamp (event time for Braid's
- * outputs). Within a partition records keep their offset order, which makes {@link #position()}
- * an exact cursor: a page that stops after any record resumes right after it.
+ * Reads the committed records of a topic from a time up to a fixed end per partition: the end the
+ * topic had when the first page opened, so that every page of an observation reads the same
+ * records. Records come in no useful order (a partition holds them as the jobs wrote them, not in
+ * event time): callers that show an order sort what they read.
  */
 final class TopicScan implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration STALL = Duration.ofSeconds(15);
-    /** Partitions this far ahead of the slowest stop fetching, which bounds memory. */
-    private static final int MAX_BUFFERED = 5_000;
 
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers = new TreeMap<>(
-            (a, b) -> Integer.compare(a.partition(), b.partition()));
     private final Map<TopicPartition, Long> ends;
+    private final long olderRecords;
+    private Iterator<ConsumerRecord<byte[], byte[]>> batch = Collections.emptyIterator();
 
-    private TopicScan(String topic, KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+    private TopicScan(String topic, KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends, long olderRecords) {
         this.topic = topic;
         this.consumer = consumer;
         this.ends = ends;
-        ends.keySet().forEach(partition -> buffers.put(partition, new ArrayDeque<>()));
+        this.olderRecords = olderRecords;
+    }
+
+    /** Every partition, from the first record stamped at or after {@code since} (null: the beginning) to its end now. */
+    static TopicScan open(Properties client, String topic, Instant since) {
+        return open(client, topic, since, null);
     }
 
     /**
-     * Opens a scan of every partition, starting at the cursor, else at the first record stamped at
-     * or after {@code since}, else at the beginning.
+     * Every partition, from {@code since} to the ends a previous scan reported ({@link #ends()}),
+     * or to the ends now when {@code ends} is null.
      */
-    static TopicScan open(Properties client, String topic, Cursor cursor, Instant since) {
-        return open(client, topic, cursor, since, partitions -> partitions);
-    }
-
-    /** Opens a scan of the one partition Kafka's default partitioner (murmur2) put {@code key} in. */
-    static TopicScan openPartitionOf(Properties client, String topic, String key, Instant since) {
-        int hash = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8)));
-        return open(client, topic, null, since, partitions -> List.of(partitions.get(hash % partitions.size())));
-    }
-
-    private static TopicScan open(Properties client, String topic, Cursor cursor, Instant since,
-            UnaryOperator<List<TopicPartition>> select) {
+    static TopicScan open(Properties client, String topic, Instant since, Map<Integer, Long> ends) {
         Brokers.requireTopics(client, List.of(topic));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(client));
         try {
-            List<TopicPartition> assigned = select.apply(partitionsOf(consumer, topic));
-            consumer.assign(assigned);
-            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(assigned));
-            seek(consumer, assigned, cursor, since, ends);
-            return new TopicScan(topic, consumer, ends);
+            return open(topic, consumer, partitionsOf(consumer, topic), since, ends);
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
         }
     }
 
-    /** The next record in timestamp order, or null when every partition reached its end. */
-    ConsumerRecord<byte[], byte[]> next() {
-        fetchUntilEveryUnfinishedPartitionHasAHead();
-        TopicPartition earliest = null;
-        for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> entry : buffers.entrySet()) {
-            ConsumerRecord<byte[], byte[]> head = entry.getValue().peekFirst();
-            if (head != null && (earliest == null || head.timestamp() < buffers.get(earliest).peekFirst().timestamp())) {
-                earliest = entry.getKey();
-            }
+    /** The one partition Kafka's default partitioner (murmur2) put {@code key} in. */
+    static TopicScan openPartitionOf(Properties client, String topic, String key, Instant since) {
+        Brokers.requireTopics(client, List.of(topic));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(client));
+        try {
+            List<TopicPartition> partitions = partitionsOf(consumer, topic);
+            int hash = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8)));
+            return open(topic, consumer, List.of(partitions.get(hash % partitions.size())), since, null);
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
         }
-        return earliest == null ? null : buffers.get(earliest).pollFirst();
     }
 
-    /**
-     * A cursor at the first record {@link #next()} has not returned yet. Records fetched past the
-     * scan's end were not buffered, so an exhausted partition resumes at that end.
-     */
-    Cursor position() {
-        Map<Integer, Long> offsets = new TreeMap<>();
-        buffers.forEach((partition, buffer) -> offsets.put(partition.partition(),
-                buffer.isEmpty() ? Math.min(consumer.position(partition), ends.get(partition)) : buffer.peekFirst().offset()));
-        return new Cursor(topic, offsets);
+    private static TopicScan open(String topic, KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+            Instant since, Map<Integer, Long> fixedEnds) {
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
+        if (fixedEnds != null) {
+            // A partition added since the first page has nothing in that page's snapshot.
+            ends.replaceAll((partition, end) -> Math.min(end, fixedEnds.getOrDefault(partition.partition(), 0L)));
+        }
+        Map<TopicPartition, Long> starts = since == null ? consumer.beginningOffsets(partitions) : firstOffsetsAt(consumer, since, ends);
+        Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
+        long older = 0;
+        for (TopicPartition partition : partitions) {
+            long start = Math.max(starts.get(partition), beginnings.get(partition));
+            consumer.seek(partition, start);
+            older += Math.min(start, ends.get(partition)) - beginnings.get(partition);
+        }
+        return new TopicScan(topic, consumer, ends, older);
     }
 
-    /** A cursor at {@code record}, which {@link #next()} returned but the caller did not use. */
-    Cursor positionBefore(ConsumerRecord<byte[], byte[]> record) {
-        Map<Integer, Long> offsets = new TreeMap<>(position().offsets());
-        offsets.put(record.partition(), record.offset());
-        return new Cursor(topic, offsets);
-    }
-
-    @Override
-    public void close() {
-        consumer.close(Duration.ofSeconds(1));
-    }
-
-    private void fetchUntilEveryUnfinishedPartitionHasAHead() {
+    /** The next record of the scan, in no particular order, or null when every partition reached its end. */
+    ConsumerRecord<byte[], byte[]> next() {
         long deadline = System.nanoTime() + STALL.toNanos();
-        while (hasUnfinishedEmptyPartition()) {
-            pauseFullPartitions();
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-            for (TopicPartition partition : records.partitions()) {
-                for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                    if (record.offset() < ends.get(partition)) {
-                        buffers.get(partition).addLast(record);
-                    }
+        while (true) {
+            while (batch.hasNext()) {
+                ConsumerRecord<byte[], byte[]> record = batch.next();
+                if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                    return record;
                 }
             }
+            if (!pauseFinishedPartitions()) {
+                return null;
+            }
+            var records = consumer.poll(POLL);
             if (!records.isEmpty()) {
+                batch = records.iterator();
                 deadline = System.nanoTime() + STALL.toNanos();
             } else if (System.nanoTime() > deadline) {
                 throw new UserError("Kafka stopped returning records of " + topic + " for " + STALL.toSeconds() + " s");
@@ -137,21 +124,44 @@ final class TopicScan implements AutoCloseable {
         }
     }
 
-    private boolean hasUnfinishedEmptyPartition() {
-        for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> entry : buffers.entrySet()) {
-            if (entry.getValue().isEmpty() && consumer.position(entry.getKey()) < ends.get(entry.getKey())) {
-                return true;
-            }
-        }
-        return false;
+    /** Where this scan stops in each partition: pass it back to read the same records on the next page. */
+    Map<Integer, Long> ends() {
+        Map<Integer, Long> byNumber = new TreeMap<>();
+        ends.forEach((partition, end) -> byNumber.put(partition.partition(), end));
+        return byNumber;
     }
 
-    private void pauseFullPartitions() {
-        List<TopicPartition> full = new ArrayList<>();
-        List<TopicPartition> open = new ArrayList<>();
-        buffers.forEach((partition, buffer) -> (buffer.size() >= MAX_BUFFERED ? full : open).add(partition));
-        consumer.pause(full);
-        consumer.resume(open);
+    /** How many records the topic still holds before the scan's start: what a wider {@code --since} would add. */
+    long olderRecords() {
+        return olderRecords;
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(1));
+    }
+
+    /** Pauses the partitions read to their end; false once all are. */
+    private boolean pauseFinishedPartitions() {
+        List<TopicPartition> finished = new ArrayList<>();
+        ends.forEach((partition, end) -> {
+            if (consumer.position(partition) >= end) {
+                finished.add(partition);
+            }
+        });
+        consumer.pause(finished);
+        return finished.size() < ends.size();
+    }
+
+    private static Map<TopicPartition, Long> firstOffsetsAt(KafkaConsumer<?, ?> consumer, Instant since,
+            Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, Long> times = new HashMap<>();
+        ends.keySet().forEach(partition -> times.put(partition, since.toEpochMilli()));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times);
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        // Kafka's answer is the first offset stamped at or after the time: every record before it is older.
+        ends.forEach((partition, end) -> offsets.put(partition, found.get(partition) == null ? end : found.get(partition).offset()));
+        return offsets;
     }
 
     /** The topic's partitions in partition order. */
@@ -162,30 +172,6 @@ final class TopicScan implements AutoCloseable {
         }
         partitions.sort(Comparator.comparingInt(TopicPartition::partition));
         return partitions;
-    }
-
-    private static void seek(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions, Cursor cursor, Instant since,
-            Map<TopicPartition, Long> ends) {
-        if (cursor != null) {
-            for (TopicPartition partition : partitions) {
-                Long offset = cursor.offsets().get(partition.partition());
-                if (offset == null) {
-                    throw new UserError("--cursor does not cover partition " + partition.partition() + " of " + partition.topic()
-                            + ": the topic gained partitions since; start again without --cursor");
-                }
-                consumer.seek(partition, offset);
-            }
-        } else if (since != null) {
-            Map<TopicPartition, Long> times = new HashMap<>();
-            partitions.forEach(partition -> times.put(partition, since.toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
-            for (TopicPartition partition : partitions) {
-                OffsetAndTimestamp found = offsets.get(partition);
-                consumer.seek(partition, found == null ? ends.get(partition) : found.offset());
-            }
-        } else {
-            consumer.seekToBeginning(partitions);
-        }
     }
 
     private static Properties consumerProperties(Properties client) {

@@ -7,6 +7,7 @@ import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.TraceEvent;
 import dev.braid.testing.AvroRecords;
 
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
@@ -18,14 +19,15 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code braid observe trace ID}: the newest version of a correlated trace, its first error,
  * causal chain and suspect commits, then its events as a timeline, paged. A trace still open has
- * no record on the traces topic yet; its events so far are shown instead.
+ * no record on the traces topic yet; its events so far are shown instead, in event-time order, and
+ * the JSON output says which of the two it is with {@code "open"}.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
         description = "One correlated trace: first error, causal chain, suspect commits and its timeline.")
@@ -48,7 +50,7 @@ final class TraceCommand implements Callable<Integer> {
     public Integer call() {
         Page page = paging.page();
         Instant from = Since.parse(since, Instant.now());
-        int firstEvent = paging.cursor == null ? 0 : Cursor.decode(paging.cursor, cursorName()).offsets().get(0).intValue();
+        int firstEvent = paging.cursor == null ? 0 : Cursor.decode(paging.cursor, cursorName(), Integer::parseInt);
         CorrelatedTrace trace = newestVersion(from);
         List<Entry> entries = trace != null ? closedTrace(trace, page, firstEvent) : openTrace(from, page, firstEvent);
         int shown = 0;
@@ -58,7 +60,7 @@ final class TraceCommand implements Callable<Integer> {
             }
             shown++;
         }
-        String next = page.stopReason() == null ? null : new Cursor(cursorName(), Map.of(0, (long) firstEvent + shown)).encode();
+        String next = page.stopReason() == null ? null : Cursor.encode(cursorName(), String.valueOf(firstEvent + shown));
         PrintWriter out = paging.command.commandLine().getOut();
         out.print(page.render("events", next, next == null ? null : paging.nextCommand(next)));
         out.flush();
@@ -87,6 +89,7 @@ final class TraceCommand implements Callable<Integer> {
         }
         ObjectNode summary = AvroJson.of(trace);
         summary.remove("events");
+        page.headerField("open", BooleanNode.FALSE);
         page.headerField("trace", summary);
         List<Entry> entries = new ArrayList<>();
         for (TraceEvent event : trace.getEvents()) {
@@ -109,6 +112,8 @@ final class TraceCommand implements Callable<Integer> {
             throw new UserError("no trace " + traceId + " on " + kafka.topics().traces() + " or " + kafka.topics().events()
                     + (from == null ? "" : " since " + from + " (widen with --since)"));
         }
+        events.sort(Comparator.comparing(NormalizedEvent::getEventTime));
+        page.headerField("open", BooleanNode.TRUE);
         page.headerLine("trace " + traceId + " is still open (not on " + kafka.topics().traces() + " yet); its "
                 + events.size() + " events so far" + (firstEvent == 0 ? ":" : ", from #" + (firstEvent + 1) + ":"));
         return events.stream().map(event -> new Entry(Render.event(event), AvroJson.of(event))).toList();

@@ -25,12 +25,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Paging through committed events: every record once across pages, never more than the budget. */
+/**
+ * Paging through committed events: every record once across pages, in event-time order although
+ * the partitions hold them shuffled, never more than the budget.
+ */
 class ObservePagingTest {
 
     @RegisterExtension
@@ -67,7 +71,7 @@ class ObservePagingTest {
     @Test
     void humanPagesShowEveryEventOnceInTimeOrderAndTheCommandForTheNextPage() {
         List<String> ids = new ArrayList<>();
-        List<String> args = timeline("--since", "all", "--limit", "7");
+        List<String> args = timeline("--since", "all", "--limit", "7", "--level", "info");
         for (int pages = 0; args != null; pages++) {
             assertThat(pages).isLessThan(EVENTS);
             CliRun page = CliRun.of(args.toArray(String[]::new));
@@ -76,7 +80,33 @@ class ObservePagingTest {
             page.out().lines().filter(line -> line.matches("^\\d{4}-.*")).forEach(line -> ids.add(idOf(line)));
             args = next(page.out());
         }
-        assertThat(ids).hasSize(EVENTS).doesNotHaveDuplicates();
+        assertThat(ids).containsExactlyElementsOf(allIds(1));
+    }
+
+    @Test
+    void aPageStaysOnTheRecordsOfTheFirstPageWhileTheJobsKeepWriting() {
+        CliRun first = CliRun.of(timeline("--since", "all", "--limit", "100").toArray(String[]::new));
+        // After every event so far, at DEBUG so that the tests counting INFO and above never see it.
+        NormalizedEvent later = Events.event("later", 1_000_000L, Source.BACKEND, "log", Level.DEBUG, "written after page one")
+                .build();
+        KAFKA.client().send(List.of(new ProducerRecord<>(Topics.from(config).events(), null, later.getEventTime().toEpochMilli(),
+                EventKeys.bestKey(later).getBytes(StandardCharsets.UTF_8), AvroRecords.encode(later))));
+
+        CliRun second = CliRun.of(next(first.out()).toArray(String[]::new));
+        assertThat(second.out().lines().filter(line -> line.matches("^\\d{4}-.*")).map(ObservePagingTest::idOf))
+                .containsExactlyElementsOf(allIds(1).subList(100, EVENTS));
+        assertThat(second.out()).contains("; no more.");
+    }
+
+    @Test
+    void anEmptyWindowSaysThatOlderRecordsExistAndHowToSeeThem() throws Exception {
+        CliRun recent = CliRun.of(timeline().toArray(String[]::new));
+        assertThat(recent.exitCode()).as(recent.err()).isZero();
+        assertThat(recent.out()).contains("-- 0 events shown; no more.")
+                .containsPattern("-- 1[0-9]{2} older records are on .*, before .*: widen the window with --since");
+
+        CliRun json = CliRun.of(timeline("--json").toArray(String[]::new));
+        assertThat(JSON.readTree(json.out()).get("note").asText()).contains("older records");
     }
 
     @Test
@@ -94,7 +124,7 @@ class ObservePagingTest {
             });
             args = document.get("more").asBoolean() ? split(document.get("next").asText()) : null;
         }
-        assertThat(ids).hasSize(EVENTS / 5).doesNotHaveDuplicates();
+        assertThat(ids).containsExactlyElementsOf(allIds(5));
     }
 
     @Test
@@ -110,6 +140,12 @@ class ObservePagingTest {
         CliRun trace = CliRun.on(config, List.of("observe", "trace", Events.TRACE), "--since", "all", "--limit", "1000");
         assertThat(trace.exitCode()).as(trace.err()).isZero();
         assertThat(trace.out()).contains("is still open").contains(EVENTS / 2 + " events so far");
+        List<String> times = trace.out().lines().filter(line -> line.matches("^\\d{4}-.*"))
+                .map(line -> line.substring(0, line.indexOf(' '))).toList();
+        assertThat(times).hasSize(EVENTS / 2).isSortedAccordingTo(Comparator.comparing(Instant::parse));
+
+        CliRun json = CliRun.on(config, List.of("observe", "trace", Events.TRACE), "--since", "all", "--json");
+        assertThat(json.out()).contains("\"open\":true");
     }
 
     @Test
@@ -129,6 +165,15 @@ class ObservePagingTest {
         CliRun badFlag = CliRun.of("observe", "timeline", "--level", "loud");
         assertThat(badFlag.exitCode()).isEqualTo(2);
         assertThat(badFlag.err()).startsWith("braid: ").contains("--level");
+    }
+
+    /** Ids of every {@code step}-th event, in time order. */
+    private static List<String> allIds(int step) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i += step) {
+            ids.add("e" + i);
+        }
+        return ids;
     }
 
     private static List<String> timeline(String... more) {
