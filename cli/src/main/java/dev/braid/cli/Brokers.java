@@ -5,8 +5,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +44,33 @@ public final class Brokers {
             }
         }
         if (!missing.isEmpty()) {
-            throw new UserError("topic(s) " + String.join(", ", missing) + " do not exist on "
-                    + client.getProperty("bootstrap.servers")
-                    + ": start the jobs with 'braid run --create-topics', or pass the right names with --topic");
+            throw missingTopics(client, missing);
         }
+    }
+
+    /**
+     * The partitions of {@code topic} as {@code consumer} finds them, in partition order: one
+     * metadata request, where {@link #requireTopics} would start an admin client.
+     */
+    public static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, Properties client, String topic) {
+        List<PartitionInfo> infos;
+        try {
+            infos = consumer.partitionsFor(topic, TIMEOUT);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw unreachable(client, e);
+        }
+        if (infos.isEmpty()) {
+            throw missingTopics(client, List.of(topic));
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        partitions.sort(Comparator.comparingInt(TopicPartition::partition));
+        return partitions;
+    }
+
+    private static UserError missingTopics(Properties client, List<String> missing) {
+        return new UserError("topic(s) " + String.join(", ", missing) + " do not exist on " + client.getProperty("bootstrap.servers")
+                + ": start the jobs with 'braid run --create-topics', or pass the right names with --topic");
     }
 
     /** The topics on the cluster; fails with a clear line when the brokers do not answer. */
@@ -110,6 +136,7 @@ public final class Brokers {
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumer.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // asking for a missing topic must not create it
         return consumer;
     }
 

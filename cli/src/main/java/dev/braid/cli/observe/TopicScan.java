@@ -7,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -58,10 +56,9 @@ final class TopicScan implements AutoCloseable {
      * or to the ends now when {@code ends} is null.
      */
     static TopicScan open(Properties client, String topic, Instant since, Map<Integer, Long> ends) {
-        Brokers.requireTopics(client, List.of(topic));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(client));
         try {
-            return open(topic, consumer, partitionsOf(consumer, topic), since, ends);
+            return open(topic, consumer, Brokers.partitionsOf(consumer, client, topic), since, ends);
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
@@ -70,10 +67,9 @@ final class TopicScan implements AutoCloseable {
 
     /** The one partition Kafka's default partitioner (murmur2) put {@code key} in. */
     static TopicScan openPartitionOf(Properties client, String topic, String key, Instant since) {
-        Brokers.requireTopics(client, List.of(topic));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(client));
         try {
-            List<TopicPartition> partitions = partitionsOf(consumer, topic);
+            List<TopicPartition> partitions = Brokers.partitionsOf(consumer, client, topic);
             int hash = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8)));
             return open(topic, consumer, List.of(partitions.get(hash % partitions.size())), since, null);
         } catch (RuntimeException e) {
@@ -162,16 +158,6 @@ final class TopicScan implements AutoCloseable {
         // Kafka's answer is the first offset stamped at or after the time: every record before it is older.
         ends.forEach((partition, end) -> offsets.put(partition, found.get(partition) == null ? end : found.get(partition).offset()));
         return offsets;
-    }
-
-    /** The topic's partitions in partition order. */
-    private static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(topic)) {
-            partitions.add(new TopicPartition(topic, info.partition()));
-        }
-        partitions.sort(Comparator.comparingInt(TopicPartition::partition));
-        return partitions;
     }
 
     private static Properties consumerProperties(Properties client) {
