@@ -165,15 +165,18 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
         NormalizedEvent merged = NormalizedEvent.newBuilder(held).build();
         String offsets = continuation.getMetadata().get(RAW_OFFSET);
         String lines = continuation.getMessage();
-        if (blankOffsets != null) {
-            offsets = blankOffsets + "," + offsets;
-            lines = "\n".repeat(blankOffsets.split(",").length) + lines;
-        }
-        offsets = mergedOffsets(continuation, offsets);
-        merged.getMetadata().merge(MERGED_OFFSETS, offsets, (a, b) -> a + "," + b);
         LogLine line = merged.getPayload() instanceof LogLine existing
                 ? LogLine.newBuilder(existing).build()
                 : LogLine.newBuilder().setFormat("plain").build();
+        if (blankOffsets != null) {
+            offsets = blankOffsets + "," + offsets;
+            // Blank lines inside a stack are kept; those before it only set it off from the message (Spring Boot's %wEx).
+            if (line.getStackTrace() != null) {
+                lines = "\n".repeat(blankOffsets.split(",").length) + lines;
+            }
+        }
+        offsets = mergedOffsets(continuation, offsets);
+        merged.getMetadata().merge(MERGED_OFFSETS, offsets, (a, b) -> a + "," + b);
         line.setStackTrace(line.getStackTrace() == null ? lines : line.getStackTrace() + "\n" + lines);
         merged.setPayload(line);
         if (merged.getLevel().ordinal() < Level.ERROR.ordinal() && Levels.infer(lines) == Level.ERROR) {

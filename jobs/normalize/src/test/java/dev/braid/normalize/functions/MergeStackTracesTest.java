@@ -71,6 +71,23 @@ class MergeStackTracesTest {
     }
 
     @Test
+    void theBlankLinesSpringBootPrintsAroundAStackSetItOffAndAreNotPartOfIt() throws Exception {
+        send(logLine(10, T0, Level.ERROR, "Unhandled exception while processing request"));
+        send(blank(11, T0));
+        send(continuation(12, T0, "java.lang.RuntimeException: request failed for order ord_790"));
+        send(continuation(13, T0, "\tat com.example.orders.OrderService.handle(OrderService.java:27) ~[out/:na]"));
+        send(blank(14, T0));
+        send(logLine(15, T0 + 1, Level.ERROR, "Shutting down: SIGTERM received"));
+
+        NormalizedEvent merged = harness.extractOutputValues().get(0);
+        assertThat(((LogLine) merged.getPayload()).getStackTrace()).isEqualTo(
+                "java.lang.RuntimeException: request failed for order ord_790\n"
+                        + "\tat com.example.orders.OrderService.handle(OrderService.java:27) ~[out/:na]");
+        assertThat(merged.getMetadata()).containsEntry(MergeStackTraces.MERGED_OFFSETS, "11,12,13");
+        assertThat(metered.count(MergeStackTraces.BLANK_LINES)).as("the blank line after the stack").isEqualTo(1);
+    }
+
+    @Test
     void aBlankLineThatContinuesNothingIsDroppedAndCounted() throws Exception {
         send(blank(10, T0));
         send(logLine(11, T0, Level.INFO, "server listening"));

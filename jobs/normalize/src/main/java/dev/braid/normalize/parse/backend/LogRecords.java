@@ -22,6 +22,7 @@ final class LogRecords {
     static final String KIND = "log";
 
     private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+    private static final Pattern LEADING_BLANK_LINES = Pattern.compile("^(?:[ \\t]*\\r?\\n)+");
     private static final Pattern OUTER_BREAKS = Pattern.compile("^[\r\n]+|[\r\n]+$");
 
     /** A level word opening the message, as in {@code WARN disk full}, {@code error: x} or {@code [ERROR] x}. */
@@ -82,7 +83,8 @@ final class LogRecords {
         }
         boolean stack = LINE_BREAK.splitAsStream(rest)
                 .anyMatch(line -> StackTraces.classify(line) != StackTraces.Continuation.NONE);
-        return stack ? new Body(message, rest) : new Body(message + "\n" + rest, null);
+        // Blank lines between the message and its stack only set it off (Spring Boot's %wEx prints one).
+        return stack ? new Body(message, LEADING_BLANK_LINES.matcher(rest).replaceFirst("")) : new Body(message + "\n" + rest, null);
     }
 
     /** A line followed by a stack trace is an error even when its format says nothing about level. */

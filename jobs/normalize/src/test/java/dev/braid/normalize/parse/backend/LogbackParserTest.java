@@ -7,6 +7,8 @@ import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 
@@ -124,6 +126,37 @@ class LogbackParserTest {
         assertThat(withoutName.getLevel()).isEqualTo(Level.WARN);
         assertThat(withoutName.getKeysBuilder().getService()).isNull();
         assertThat(logLine(withoutName).getThread()).isEqualTo("main");
+    }
+
+    /** The layouts people configure, each file from a real logback 1.5.12 run (see the fixtures' README). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "logback-level-first.log,  2026-12-03T05:33:01.367Z",
+            "logback-default-date.log, 2026-12-03T05:33:01.720Z",
+            "logback-thread-first.log, 2026-12-03T05:33:02.061Z",
+            "logback-iso-t.log,        2026-12-03T05:33:02.420Z",
+            "logback-iso-zone.log,     2026-12-03T05:33:02.800Z",
+            "logback-springboot3.log,  2026-12-03T05:33:06.957Z"})
+    void everyCommonLayoutIsReadWithItsOwnTimeLevelThreadAndLogger(String fixture, String firstTime) throws ParseException {
+        List<String> starts = BACKEND.lines(fixture).stream().filter(LogbackParserTest::startsEvent).toList();
+        List<NormalizedEvent.Builder> events = BACKEND.eachLineParsedAs(fixture, "logback");
+
+        assertThat(events).hasSameSizeAs(starts).allSatisfy(event -> {
+            assertThat(logLine(event).getThread()).isIn("main", "http-nio-8080-exec-1", "nio-8080-exec-1");
+            assertThat(logLine(event).getLogger()).matches("[\\w.]+\\.Order(Service|Repository)");
+        });
+        NormalizedEvent.Builder first = events.get(0);
+        assertThat(first.getEventTime()).isEqualTo(time(firstTime));
+        assertThat(first.getLevel()).isEqualTo(Level.INFO);
+        assertThat(first.getMessage()).isEqualTo("Starting OrderService v1.4.2 on port 8080");
+        assertThat(events).extracting(NormalizedEvent.Builder::getLevel).contains(Level.WARN, Level.ERROR);
+
+        NormalizedEvent.Builder error = BACKEND.one(BACKEND.record(fixture, "Unhandled exception", LogbackParserTest::startsEvent));
+        assertThat(format(error)).isEqualTo("logback");
+        assertThat(error.getMessage()).isEqualTo("Unhandled exception while processing request");
+        assertThat(logLine(error).getStackTrace())
+                .startsWith("java.lang.RuntimeException: request failed for order ord_790")
+                .contains("Caused by: java.lang.NumberFormatException: For input string: \"three\"");
     }
 
     @Test
