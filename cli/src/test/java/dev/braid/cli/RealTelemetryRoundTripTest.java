@@ -27,6 +27,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,7 @@ class RealTelemetryRoundTripTest {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 
     @TempDir
     static Path dir;
@@ -66,6 +69,7 @@ class RealTelemetryRoundTripTest {
         commitsMade = shipGitHistoryThenCommitUnderTheHooks();
         shipTestReportsAsOneRun();
         shipBrowserSession();
+        shipDockerLog();
         BoundedJobs.normalize(config);
         events = timeline();
     }
@@ -110,6 +114,29 @@ class RealTelemetryRoundTripTest {
         assertThat(Instant.parse(failure.get("eventTime").asText())).isEqualTo(Instant.ofEpochMilli(1_795_280_334_336L));
         assertThat(browser).hasSizeGreaterThan(40)
                 .allSatisfy(event -> assertThat(event.at("/keys/session").asText()).isEqualTo("tab-1"));
+    }
+
+    /**
+     * Each line the container wrote is one event of its own format, level, time, trace and stack,
+     * as {@code docker-mixed.expected.tsv} lists them: Docker's cut entries rejoined, stacks joined
+     * to their record, the empty line counted rather than published.
+     */
+    @Test
+    void everyLineOfAMixedDockerLogLandsAsItsOwnFormatWithItsOwnTime() {
+        List<List<String>> expected = Fixtures.lines("fixtures/backend/docker-mixed.expected.tsv").stream().skip(1)
+                .map(line -> List.of(line.split("\t", -1)))
+                .filter(row -> !row.get(0).equals("blank"))
+                .map(row -> List.of(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5)))
+                .toList();
+        List<List<String>> landed = events.stream()
+                .filter(event -> event.at("/keys/service").asText().equals("mixed-app"))
+                .map(event -> List.of(event.at("/payload/format").asText(), event.get("level").asText(),
+                        MILLIS.format(Instant.parse(event.get("eventTime").asText())),
+                        event.path("traceId").asText(""), firstLine(event.at("/payload/stackTrace").asText("")),
+                        prefix(event.get("message").asText())))
+                .toList();
+
+        assertThat(landed).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
@@ -179,6 +206,21 @@ class RealTelemetryRoundTripTest {
         } finally {
             System.setIn(stdin);
         }
+    }
+
+    /** The container's json-file log, tailed once as a user would point the ingest at it. */
+    private static void shipDockerLog() throws Exception {
+        Path log = Files.write(dir.resolve("mixed-app-json.log"), Fixtures.bytes("fixtures/backend/docker-mixed.log"));
+        CliRun run = CliRun.on(config, List.of("ingest", "--tail", log.toString(), "--once", "--service", "mixed-app"));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse("");
+    }
+
+    private static String prefix(String message) {
+        return message.length() > 40 ? message.substring(0, 40) : message;
     }
 
     /** Every page of the whole timeline, as an agent pages through it. */

@@ -107,13 +107,14 @@ public final class RejoinDockerLines extends AbstractStreamOperator<RawRecord>
             line.first = raw;
             line.text = part;
         } else {
+            held.remove(stream);
+            deleteTimers(line);
             line.text += part;
             line.laterOffsets.add(raw.offset);
             partsRejoined.inc();
         }
         line.shippedAt = raw.timestamp;
         if (part.endsWith("\n") || line.text.length() > maxBytes) {
-            held.remove(stream);
             release(line);
             return;
         }
@@ -134,15 +135,35 @@ public final class RejoinDockerLines extends AbstractStreamOperator<RawRecord>
     }
 
     private void releaseDue(Predicate<HeldLine> due) throws Exception {
-        List<String> released = new ArrayList<>();
+        Map<String, HeldLine> released = new HashMap<>();
         for (Map.Entry<String, HeldLine> entry : held.entries()) {
             if (due.test(entry.getValue())) {
                 release(entry.getValue());
-                released.add(entry.getKey());
+                released.put(entry.getKey(), entry.getValue());
             }
         }
-        for (String stream : released) {
-            held.remove(stream);
+        for (Map.Entry<String, HeldLine> line : released.entrySet()) {
+            held.remove(line.getKey());
+            deleteTimers(line.getValue());
+        }
+    }
+
+    /**
+     * Drops the timers of a line no longer held, or held until later, so that no stale timer
+     * outlives it; a timer another held line of the stream is due at stays.
+     */
+    private void deleteTimers(HeldLine line) throws Exception {
+        boolean eventTimeShared = false;
+        boolean wallTimeShared = false;
+        for (HeldLine other : held.values()) {
+            eventTimeShared |= other.shippedAt == line.shippedAt;
+            wallTimeShared |= other.releaseAt == line.releaseAt;
+        }
+        if (!eventTimeShared) {
+            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, line.shippedAt);
+        }
+        if (!wallTimeShared) {
+            timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, line.releaseAt);
         }
     }
 
