@@ -12,6 +12,7 @@ import dev.braid.testing.EmbeddedKafka;
 import dev.braid.testing.Events;
 import dev.braid.testing.KafkaTestClient;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine;
@@ -21,7 +22,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +40,7 @@ public final class TimelineQueryBenchmark {
     private static final int EVENTS = 10_000;
     private static final int WARMUP = 3;
     private static final int RUNS = 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SHOWN = Pattern.compile("\"shown\":(\\d+)|-- (\\d+) events shown");
 
     private TimelineQueryBenchmark() {}
@@ -60,6 +64,8 @@ public final class TimelineQueryBenchmark {
                     "--trace", Events.TRACE, "--limit", "1000");
             measure("--level error --json (stops at 25 KB)", "--bootstrap-servers", servers, "--since", "all", "--level", "error",
                     "--limit", "1000", "--json");
+            measure("page 101 of 200 (--cursor; scans all 10,000)", "--bootstrap-servers", servers, "--since", "all",
+                    "--limit", "50", "--cursor", cursorAfter(100, servers));
         }
     }
 
@@ -76,7 +82,27 @@ public final class TimelineQueryBenchmark {
             records.add(new ProducerRecord<>(topics.events(), null, built.getEventTime().toEpochMilli(),
                     EventKeys.bestKey(built).getBytes(StandardCharsets.UTF_8), AvroRecords.encode(built)));
         }
+        // The normalize job writes events within its out-of-orderness, not in time order.
+        Collections.shuffle(records, new Random(7));
         return records;
+    }
+
+    /** The cursor a reader holds after paging through {@code pages} pages of 50. */
+    private static String cursorAfter(int pages, String servers) throws Exception {
+        String cursor = null;
+        for (int page = 0; page < pages; page++) {
+            List<String> args = new ArrayList<>(List.of("observe", "timeline", "--bootstrap-servers", servers, "--since", "all",
+                    "--limit", "50", "--json"));
+            if (cursor != null) {
+                args.addAll(List.of("--cursor", cursor));
+            }
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            CommandLine cli = Braid.commandLine();
+            cli.setOut(new PrintWriter(printed, true, StandardCharsets.UTF_8));
+            cli.execute(args.toArray(String[]::new));
+            cursor = JSON.readTree(printed.toByteArray()).get("next_cursor").asText();
+        }
+        return cursor;
     }
 
     private static void measure(String name, String... flags) {
