@@ -2,12 +2,15 @@ package dev.braid.cli;
 
 import dev.braid.connectors.Topics;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,8 @@ import java.util.List;
 
 /** Runs {@code braid} commands in this JVM, as the script would, and keeps what they printed. */
 public record CliRun(int exitCode, String out, String err) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static CliRun of(String... args) {
         StringWriter out = new StringWriter();
@@ -56,5 +61,27 @@ public record CliRun(int exitCode, String out, String err) {
         args.addAll(kafkaFlags(config));
         args.addAll(List.of(more));
         return of(args.toArray(String[]::new));
+    }
+
+    /** Every event of every page of {@code observe timeline --since all --json}, narrowed by {@code flags}, as an agent pages. */
+    public static List<JsonNode> timeline(Configuration config, String... flags) throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        List<String> args = new ArrayList<>(List.of("observe", "timeline", "--since", "all", "--json"));
+        args.addAll(List.of(flags));
+        String cursor = null;
+        do {
+            List<String> page = new ArrayList<>(args);
+            if (cursor != null) {
+                page.addAll(List.of("--cursor", cursor));
+            }
+            CliRun run = on(config, page);
+            if (run.exitCode() != 0) {
+                throw new AssertionError("observe timeline failed: " + run.err());
+            }
+            JsonNode document = JSON.readTree(run.out());
+            document.get("records").forEach(events::add);
+            cursor = document.get("more").asBoolean() ? document.get("next_cursor").asText() : null;
+        } while (cursor != null);
+        return events;
     }
 }

@@ -11,7 +11,6 @@ import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +50,6 @@ class RealTelemetryRoundTripTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 
     @TempDir
@@ -71,7 +68,7 @@ class RealTelemetryRoundTripTest {
         shipBrowserSession();
         shipDockerLog();
         BoundedJobs.normalize(config);
-        events = timeline();
+        events = CliRun.timeline(config);
     }
 
     @AfterAll
@@ -161,15 +158,7 @@ class RealTelemetryRoundTripTest {
         System.setProperty("braid.home", realBraidScript().getParent().toString());
         CliRun hooks = CliRun.on(config, List.of("ingest", "--git-hook", "--repo-dir", repo.toString()));
         assertThat(hooks.exitCode()).as(hooks.err()).isZero();
-        made.put(TestRepos.commit(repo, "validate order", "src/orders.py", "def place(order): check(order)\n"), "main");
-        TestRepos.git(repo, "checkout", "-q", "-b", "feature/refunds");
-        made.put(TestRepos.commit(repo, "refunds", "src/refunds.py", "def refund(): pass\n"), "feature/refunds");
-        made.put(TestRepos.commit(repo, "refund limits", "src/refunds.py", "def refund(n): limit(n)\n"), "feature/refunds");
-        TestRepos.git(repo, "checkout", "-q", "main");
-        made.put(TestRepos.commit(repo, "hotfix", "README.md", "# shop\nhotfix\n"), "main");
-        TestRepos.git(repo, "merge", "-q", "--no-edit", "feature/refunds");
-        made.put(TestRepos.git(repo, "rev-parse", "HEAD"), "main");
-        TestRepos.git(repo, "checkout", "-q", "-b", "next-task");
+        made.putAll(TestRepos.quickCommitsSwitchesAndAMerge(repo));
 
         KAFKA.client().awaitCommitted(Topics.from(config).raw(Source.GIT), made.size(), Duration.ofSeconds(120));
         return made;
@@ -221,23 +210,5 @@ class RealTelemetryRoundTripTest {
 
     private static String prefix(String message) {
         return message.length() > 40 ? message.substring(0, 40) : message;
-    }
-
-    /** Every page of the whole timeline, as an agent pages through it. */
-    private static List<JsonNode> timeline() throws Exception {
-        List<JsonNode> all = new ArrayList<>();
-        String cursor = null;
-        do {
-            List<String> page = new ArrayList<>(List.of("observe", "timeline", "--since", "all", "--json"));
-            if (cursor != null) {
-                page.addAll(List.of("--cursor", cursor));
-            }
-            CliRun run = CliRun.on(config, page);
-            assertThat(run.exitCode()).as(run.err()).isZero();
-            JsonNode document = JSON.readTree(run.out());
-            document.get("records").forEach(all::add);
-            cursor = document.get("more").asBoolean() ? document.get("next_cursor").asText() : null;
-        } while (cursor != null);
-        return all;
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /** Produces raw bytes and reads topics back with read_committed, as a data consumer would. */
 public final class KafkaTestClient {
@@ -95,9 +96,15 @@ public final class KafkaTestClient {
     /** Polls {@link #readCommitted} until it holds at least {@code count} records or the time is up. */
     public List<ConsumerRecord<byte[], byte[]>> awaitCommitted(String topic, int count, Duration timeout)
             throws InterruptedException {
+        return awaitCommitted(topic, records -> records.size() >= count, timeout);
+    }
+
+    /** Polls {@link #readCommitted} until what it holds satisfies {@code done} or the time is up. */
+    public List<ConsumerRecord<byte[], byte[]>> awaitCommitted(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+            Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<ConsumerRecord<byte[], byte[]>> records = readCommitted(topic);
-        while (records.size() < count && System.nanoTime() < deadline) {
+        while (!done.test(records) && System.nanoTime() < deadline) {
             Thread.sleep(250);
             records = readCommitted(topic);
         }

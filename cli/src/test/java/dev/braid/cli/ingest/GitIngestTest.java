@@ -152,16 +152,7 @@ class GitIngestTest {
     @Test
     void eachCommitAndMergeIsShippedOnceWithItsBranchThroughQuickCommitsAndSwitches() throws Exception {
         assertThat(CliRun.of("ingest", "--git-hook", "--repo-dir", repo.toString()).exitCode()).isZero();
-        Map<String, String> made = new java.util.LinkedHashMap<>();
-        made.put(TestRepos.commit(repo, "first", "a.txt", "a\n"), "main");
-        TestRepos.git(repo, "checkout", "-q", "-b", "feature/login");
-        made.put(TestRepos.commit(repo, "login form", "login.txt", "form\n"), "feature/login");
-        made.put(TestRepos.commit(repo, "login check", "login.txt", "form\ncheck\n"), "feature/login");
-        TestRepos.git(repo, "checkout", "-q", "main");
-        made.put(TestRepos.commit(repo, "hotfix", "a.txt", "a2\n"), "main");
-        TestRepos.git(repo, "merge", "-q", "--no-edit", "feature/login");
-        made.put(TestRepos.git(repo, "rev-parse", "HEAD").strip(), "main");
-        TestRepos.git(repo, "checkout", "-q", "-b", "next-task");
+        Map<String, String> made = TestRepos.quickCommitsSwitchesAndAMerge(repo);
         TestRepos.git(repo, "checkout", "-q", "--detach");
 
         Map<String, String> shipped = new java.util.LinkedHashMap<>();

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Real git repositories for the tests, with a local identity and no signing. */
 public final class TestRepos {
@@ -31,6 +33,25 @@ public final class TestRepos {
         git(repo, "add", "-A");
         git(repo, "commit", "-q", "-m", message);
         return git(repo, "rev-parse", "HEAD");
+    }
+
+    /**
+     * What a developer does in a minute: a commit, a branch with two, back to main for a hotfix, a
+     * merge, then a new branch. Returns each commit made (the merge too) with the branch it was made
+     * on, in order.
+     */
+    public static Map<String, String> quickCommitsSwitchesAndAMerge(Path repo) throws IOException, InterruptedException {
+        Map<String, String> made = new LinkedHashMap<>();
+        made.put(commit(repo, "validate order", "src/orders.py", "def place(order): check(order)\n"), "main");
+        git(repo, "checkout", "-q", "-b", "feature/refunds");
+        made.put(commit(repo, "refunds", "src/refunds.py", "def refund(): pass\n"), "feature/refunds");
+        made.put(commit(repo, "refund limits", "src/refunds.py", "def refund(n): limit(n)\n"), "feature/refunds");
+        git(repo, "checkout", "-q", "main");
+        made.put(commit(repo, "hotfix", "README.md", "# shop\nhotfix\n"), "main");
+        git(repo, "merge", "-q", "--no-edit", "feature/refunds");
+        made.put(git(repo, "rev-parse", "HEAD"), "main");
+        git(repo, "checkout", "-q", "-b", "next-task");
+        return made;
     }
 
     /** Runs git and returns its trimmed output; fails the test when git fails. */

@@ -120,7 +120,7 @@ public final class DetectPipeline {
         if (!findings.isEmpty()) {
             DataStream<Alert> alerts = union(findings)
                     .keyBy(TrackAlerts::alertKey, Types.STRING)
-                    .process(new TrackAlerts(alertRules), new AvroTypeInfo<>(Alert.class))
+                    .process(new TrackAlerts(alertRules, config.idleness().multipliedBy(2)), new AvroTypeInfo<>(Alert.class))
                     .uid(Uids.TRACK_ALERTS).name("track alerts");
             for (AlertFamily family : AlertFamily.values()) {
                 alerts.filter(alert -> alert.getFamily() == family).uid(Uids.alertsFilter(family)).name(family + " alerts")

@@ -16,12 +16,15 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,8 +39,12 @@ import java.util.UUID;
  * alert instead of raising one per interruption.
  *
  * <p>Keyed by "rule|key". Findings are applied in event-time order once the watermark passes them.
- * The state is the open alert itself, cleared when it resolves, and the findings waiting for the
- * watermark; a timer at the alert's last event time plus {@code resolve-after} bounds it.
+ * In a lull no watermark comes (every partition idle holds the last one), so a finding still
+ * waiting {@code lullWait} of wall time after it arrived is applied then, with those waiting with
+ * it, in event-time order, and counted in {@value #FINDINGS_APPLIED_IN_LULL}: a rule that judges on
+ * arrival alerts although the input went quiet right after. The state is the open alert itself,
+ * cleared when it resolves, and the findings waiting; a timer at the alert's last event time plus
+ * {@code resolve-after} bounds it.
  */
 public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Alert> {
 
@@ -47,14 +54,21 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
     static final int MAX_TRACES = 20;
     /** Findings that waited in a savepoint for a rule the restored job no longer runs. */
     public static final String FINDINGS_OF_REMOVED_RULES = "findingsOfRemovedRules";
+    /** Findings applied by wall time because no watermark passed them. */
+    public static final String FINDINGS_APPLIED_IN_LULL = "findingsAppliedInLull";
+
+    private static final long SECOND = 1000;
 
     private final Map<String, RuleSpec> rules;
+    private final long lullWait;
     private transient ValueState<Alert> open;
     private transient MapState<Long, List<Finding>> pending;
     private transient Counter findingsOfRemovedRules;
+    private transient Counter findingsAppliedInLull;
 
-    public TrackAlerts(Map<String, RuleSpec> rules) {
+    public TrackAlerts(Map<String, RuleSpec> rules, Duration lullWait) {
         this.rules = Map.copyOf(rules);
+        this.lullWait = lullWait.toMillis();
     }
 
     public static String alertKey(Finding finding) {
@@ -67,6 +81,7 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-findings", Types.LONG,
                 Types.LIST(new AvroTypeInfo<>(Finding.class))));
         findingsOfRemovedRules = getRuntimeContext().getMetricGroup().counter(FINDINGS_OF_REMOVED_RULES);
+        findingsAppliedInLull = getRuntimeContext().getMetricGroup().counter(FINDINGS_APPLIED_IN_LULL);
     }
 
     /**
@@ -81,11 +96,21 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
         updated.add(finding);
         pending.put(time, updated);
         ctx.timerService().registerEventTimeTimer(time);
+        // Whole seconds, so that a burst of findings shares one wall-time timer.
+        long now = ctx.timerService().currentProcessingTime();
+        ctx.timerService().registerProcessingTimeTimer(Math.floorDiv(now + lullWait + SECOND - 1, SECOND) * SECOND);
     }
 
-    /** Timers fire in time order: due findings first, then the quiet-period check. Stale timers find nothing to do. */
+    /**
+     * Event-time timers fire in time order: due findings first, then the quiet-period check. A
+     * wall-time timer applies what no watermark passed. Stale timers find nothing to do.
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            applyPendingInLull(ctx, out);
+            return;
+        }
         List<Finding> due = pending.get(timestamp);
         if (due != null) {
             pending.remove(timestamp);
@@ -103,6 +128,19 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
             resolve(current, timestamp, "resolved: rule " + current.getRule() + " is no longer configured", out);
         } else if (resolveAt(current, rule) <= timestamp) {
             resolve(current, timestamp, "resolved: no new match for " + Findings.span(resolveAfter(rule)), out);
+        }
+    }
+
+    private void applyPendingInLull(Context ctx, Collector<Alert> out) throws Exception {
+        List<Long> times = new ArrayList<>();
+        pending.keys().forEach(times::add);
+        Collections.sort(times);
+        for (long time : times) {
+            for (Finding finding : pending.get(time)) {
+                findingsAppliedInLull.inc();
+                apply(finding, ctx, out);
+            }
+            pending.remove(time);
         }
     }
 
