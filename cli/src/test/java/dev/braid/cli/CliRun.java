@@ -10,12 +10,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import picocli.CommandLine;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Runs {@code braid} commands in this JVM, as the script would, and keeps what they printed. */
 public record CliRun(int exitCode, String out, String err) {
@@ -43,6 +46,17 @@ public record CliRun(int exitCode, String out, String err) {
 
     public static String key(ConsumerRecord<byte[], byte[]> record) {
         return new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    /** Runs {@code command} with {@code input} as its standard input, as a shell pipe would give it. */
+    public static CliRun piped(byte[] input, Supplier<CliRun> command) {
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(input));
+            return command.get();
+        } finally {
+            System.setIn(stdin);
+        }
     }
 
     /** The flags that point a command at the broker and topics of a test configuration. */

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -187,14 +185,9 @@ class RealTelemetryRoundTripTest {
     }
 
     private static void shipBrowserSession() {
-        InputStream stdin = System.in;
-        try {
-            System.setIn(new ByteArrayInputStream(Fixtures.bytes("fixtures/browser/cdp-events.jsonl")));
-            CliRun run = CliRun.on(config, List.of("ingest", "--source", "browser", "--session", "tab-1"));
-            assertThat(run.exitCode()).as(run.err()).isZero();
-        } finally {
-            System.setIn(stdin);
-        }
+        CliRun run = CliRun.piped(Fixtures.bytes("fixtures/browser/cdp-events.jsonl"),
+                () -> CliRun.on(config, List.of("ingest", "--source", "browser", "--session", "tab-1")));
+        assertThat(run.exitCode()).as(run.err()).isZero();
     }
 
     /** The container's json-file log, tailed once as a user would point the ingest at it. */

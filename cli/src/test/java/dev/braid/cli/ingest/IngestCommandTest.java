@@ -17,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,15 +184,8 @@ class IngestCommandTest {
     @Test
     void standardInputIsOneRecordPerLineOnTheChosenSource() throws Exception {
         String topic = TestTopics.create(KAFKA, "raw.agent");
-        InputStream stdin = System.in;
-        CliRun run;
-        try {
-            System.setIn(new ByteArrayInputStream("{\"n\":1}\r\n\n{\"n\":2}\n{\"n\":3}".getBytes(StandardCharsets.UTF_8)));
-            run = CliRun.of("ingest", "--bootstrap-servers", KAFKA.bootstrapServers(),
-                    "--topic", "raw.agent=" + topic, "--source", "Agent", "--service", "claude");
-        } finally {
-            System.setIn(stdin);
-        }
+        CliRun run = CliRun.piped("{\"n\":1}\r\n\n{\"n\":2}\n{\"n\":3}".getBytes(StandardCharsets.UTF_8), () -> CliRun.of("ingest",
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "raw.agent=" + topic, "--source", "Agent", "--service", "claude"));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.client().readUncommitted(topic);
@@ -255,15 +246,8 @@ class IngestCommandTest {
     @Test
     void aSessionStampsEveryRecord() throws Exception {
         String topic = TestTopics.create(KAFKA, "raw.browser");
-        InputStream stdin = System.in;
-        CliRun run;
-        try {
-            System.setIn(new ByteArrayInputStream(Fixtures.bytes("fixtures/browser/cdp-events.jsonl")));
-            run = CliRun.of("ingest", "--bootstrap-servers", KAFKA.bootstrapServers(),
-                    "--topic", "raw.browser=" + topic, "--source", "browser", "--session", "tab-7");
-        } finally {
-            System.setIn(stdin);
-        }
+        CliRun run = CliRun.piped(Fixtures.bytes("fixtures/browser/cdp-events.jsonl"), () -> CliRun.of("ingest",
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "raw.browser=" + topic, "--source", "browser", "--session", "tab-7"));
 
         assertThat(run.err()).contains("session=tab-7 (--session)");
         assertThat(KAFKA.client().readUncommitted(topic)).hasSizeGreaterThan(40)
