@@ -1,10 +1,10 @@
 package dev.braid.benchmarks;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.detect.baseline.Sketches;
 import dev.braid.schema.baseline.Bucket;
 import dev.braid.schema.baseline.EndpointStats;
 import dev.braid.schema.baseline.Series;
-import dev.braid.testing.AvroRecords;
 
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,17 +1,17 @@
 package dev.braid.benchmarks;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Options;
 import dev.braid.correlate.CorrelateConfig;
 import dev.braid.correlate.CorrelateJob;
+import dev.braid.embedded.EmbeddedKafka;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.CorrelationKeys;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
-import dev.braid.testing.AvroRecords;
-import dev.braid.testing.EmbeddedKafka;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;

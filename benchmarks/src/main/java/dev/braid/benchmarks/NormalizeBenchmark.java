@@ -4,13 +4,13 @@ import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.RawRecord;
 import dev.braid.connectors.Topics;
+import dev.braid.embedded.EmbeddedKafka;
 import dev.braid.normalize.NormalizeConfig;
 import dev.braid.normalize.NormalizeJob;
 import dev.braid.normalize.functions.RawRecordNormalizer;
 import dev.braid.schema.Source;
-import dev.braid.testing.EmbeddedKafka;
-import dev.braid.testing.KafkaTestClient;
 import dev.braid.testing.BoundedSources;
+import dev.braid.testing.KafkaTestClient;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

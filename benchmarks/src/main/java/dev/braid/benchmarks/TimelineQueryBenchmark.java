@@ -1,14 +1,14 @@
 package dev.braid.benchmarks;
 
 import dev.braid.cli.Braid;
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Topics;
+import dev.braid.embedded.EmbeddedKafka;
 import dev.braid.normalize.EventKeys;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
-import dev.braid.testing.AvroRecords;
-import dev.braid.testing.EmbeddedKafka;
 import dev.braid.testing.Events;
 import dev.braid.testing.KafkaTestClient;
 

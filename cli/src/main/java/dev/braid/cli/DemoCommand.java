@@ -1,14 +1,14 @@
 package dev.braid.cli;
 
 import dev.braid.cli.LocalJobs.Job;
+import dev.braid.connectors.ConsumerGroups;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
 import dev.braid.detect.DetectConfig;
+import dev.braid.embedded.EmbeddedKafka;
 import dev.braid.normalize.NormalizeConfig;
 import dev.braid.schema.Source;
-import dev.braid.testing.EmbeddedKafka;
-import dev.braid.testing.KafkaTestClient;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -188,12 +188,11 @@ final class DemoCommand implements Callable<Integer> {
      * topics, its transactions committed, and detect consumed the events. A savepoint then holds it.
      */
     private static void awaitProcessed(String bootstrapServers, Topics topics, Duration timeout) throws InterruptedException {
-        KafkaTestClient kafka = new KafkaTestClient(bootstrapServers);
-        kafka.awaitConsumed(NormalizeConfig.GROUP_ID.defaultValue(),
+        ConsumerGroups.awaitConsumed(bootstrapServers, NormalizeConfig.GROUP_ID.defaultValue(),
                 Arrays.stream(Source.values()).map(topics::raw).toList(), timeout);
         // The events normalize wrote commit with the same checkpoint; give the commit one interval to land.
         Thread.sleep(CHECKPOINT_INTERVAL.toMillis());
-        kafka.awaitConsumed(DetectConfig.GROUP_ID.defaultValue(), List.of(topics.events()), timeout);
+        ConsumerGroups.awaitConsumed(bootstrapServers, DetectConfig.GROUP_ID.defaultValue(), List.of(topics.events()), timeout);
     }
 
     /** Runs a braid command as a user would, under a heading that shows the command. */

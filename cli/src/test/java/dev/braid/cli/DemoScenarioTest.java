@@ -2,6 +2,7 @@ package dev.braid.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
@@ -9,7 +10,6 @@ import dev.braid.schema.AlertStatus;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.Fix;
 import dev.braid.schema.TraceEvent;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.Events;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.FreshTopics;

@@ -1,6 +1,7 @@
 package dev.braid.cli;
 
 import dev.braid.cli.LocalJobs.Job;
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.Topics;
 import dev.braid.normalize.functions.ParseRawRecord;
@@ -13,7 +14,6 @@ import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.schema.TraceEvent;
 import dev.braid.schema.TraceKind;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.Fixtures;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.FreshTopics;

@@ -1,5 +1,6 @@
 package dev.braid.testing;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.TopicSpec;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.Level;

@@ -1,6 +1,7 @@
 package dev.braid.testing;
 
 import dev.braid.connectors.TopicSpec;
+import dev.braid.embedded.EmbeddedKafka;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

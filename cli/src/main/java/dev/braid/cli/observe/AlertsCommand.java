@@ -1,10 +1,10 @@
 package dev.braid.cli.observe;
 
 import dev.braid.cli.KafkaOptions;
+import dev.braid.connectors.AvroRecords;
 import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
 import dev.braid.schema.AlertStatus;
-import dev.braid.testing.AvroRecords;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;

@@ -4,10 +4,10 @@ import dev.braid.cli.KafkaOptions;
 import dev.braid.cli.observe.TimelineOrder.Entry;
 import dev.braid.cli.observe.TimelineOrder.Position;
 import dev.braid.cli.observe.TimelineOrder.Resume;
+import dev.braid.connectors.AvroRecords;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
-import dev.braid.testing.AvroRecords;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;

@@ -2,10 +2,10 @@ package dev.braid.cli.observe;
 
 import dev.braid.cli.KafkaOptions;
 import dev.braid.cli.UserError;
+import dev.braid.connectors.AvroRecords;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.TraceEvent;
-import dev.braid.testing.AvroRecords;
 
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -10,12 +10,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.braid.cli.BackgroundRun;
 import dev.braid.cli.CliRun;
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.TestStatus;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
 

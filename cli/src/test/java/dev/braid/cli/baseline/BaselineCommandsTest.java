@@ -6,10 +6,10 @@ import dev.braid.cli.BackgroundRun;
 import dev.braid.cli.BraidVersion;
 import dev.braid.cli.CliRun;
 import dev.braid.cli.ingest.Git;
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
 

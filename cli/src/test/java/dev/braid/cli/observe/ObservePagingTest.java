@@ -3,12 +3,12 @@ package dev.braid.cli.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.cli.CliRun;
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.Topics;
 import dev.braid.normalize.EventKeys;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.Events;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;

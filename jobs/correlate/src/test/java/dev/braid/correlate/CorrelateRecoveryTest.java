@@ -3,14 +3,14 @@ package dev.braid.correlate;
 import static dev.braid.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.testing.Events;
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
-import dev.braid.testing.AvroRecords;
+import dev.braid.testing.Events;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;

@@ -4,6 +4,7 @@ import static dev.braid.testing.Events.T0;
 import static dev.braid.testing.Events.TRACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.Topics;
 import dev.braid.normalize.NormalizeConfig;
@@ -15,7 +16,6 @@ import dev.braid.schema.Source;
 import dev.braid.schema.SuspectCommit;
 import dev.braid.schema.TraceEvent;
 import dev.braid.schema.TraceKind;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.BoundedSources;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.FreshTopics;

@@ -2,6 +2,7 @@ package dev.braid.detect;
 
 import static dev.braid.testing.Events.T0;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.Options;
 import dev.braid.connectors.Topics;
@@ -10,7 +11,6 @@ import dev.braid.schema.AlertFamily;
 import dev.braid.schema.AlertStatus;
 import dev.braid.schema.Fix;
 import dev.braid.schema.NormalizedEvent;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.BoundedSources;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.FreshTopics;

@@ -6,11 +6,11 @@ import static dev.braid.testing.Events.runnerLaunched;
 import static dev.braid.testing.Events.spotWarning;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.schema.Alert;
 import dev.braid.schema.AlertFamily;
 import dev.braid.schema.AlertStatus;
 import dev.braid.schema.NormalizedEvent;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.EventRecords;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.KafkaBrokerExtension;

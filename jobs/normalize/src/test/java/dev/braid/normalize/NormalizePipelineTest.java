@@ -2,6 +2,7 @@ package dev.braid.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.Topics;
 import dev.braid.normalize.functions.MergeStackTraces;
@@ -10,10 +11,9 @@ import dev.braid.schema.DeadLetter;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
-import dev.braid.testing.AvroRecords;
+import dev.braid.testing.BoundedSources;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.KafkaBrokerExtension;
-import dev.braid.testing.BoundedSources;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;

@@ -2,8 +2,8 @@ package dev.braid.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.schema.NormalizedEvent;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.KafkaBrokerExtension;
 import dev.braid.testing.KafkaTestClient;

@@ -2,15 +2,15 @@ package dev.braid.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Topics;
+import dev.braid.embedded.EmbeddedKafka;
 import dev.braid.schema.DeadLetter;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
-import dev.braid.testing.AvroRecords;
 import dev.braid.testing.CompatSavepoints;
-import dev.braid.testing.EmbeddedKafka;
 import dev.braid.testing.Fixtures;
 import dev.braid.testing.FlinkMiniCluster;
 import dev.braid.testing.KafkaTestClient;

@@ -1,4 +1,4 @@
-package dev.braid.testing;
+package dev.braid.connectors;
 
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;

@@ -1,0 +1,184 @@
+package dev.braid.embedded;
+
+import dev.braid.connectors.TopicSpec;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * A real one-node KRaft Kafka broker inside this JVM, on loopback, run from Kafka's own server
+ * jars: the combined broker and controller {@code kafka-server-start.sh} would run, formatted as
+ * {@code kafka-storage.sh format} would, its log in a temporary directory deleted on close. The
+ * default broker of {@code braid demo}, and the broker of the tests.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Duration READY = Duration.ofSeconds(60);
+    private static final int NODE_ID = 1;
+
+    private final KafkaRaftServer server;
+    private final Path logDir;
+    private final String bootstrapServers;
+
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+        this.server = server;
+        this.logDir = logDir;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Formats and starts a combined broker and controller; returns when it accepts clients. */
+    public static EmbeddedKafka start() {
+        Path logDir = null;
+        try {
+            logDir = Files.createTempDirectory("braid-kafka-");
+            int brokerPort = freePort();
+            int controllerPort = freePort();
+            Properties config = config(logDir, brokerPort, controllerPort);
+            format(logDir);
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+            server.startup();
+            EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, "127.0.0.1:" + brokerPort);
+            kafka.awaitReady();
+            return kafka;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the in-JVM Kafka broker", e);
+        } catch (Exception e) {
+            deleteQuietly(logDir);
+            throw new IllegalStateException("could not start the in-JVM Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Creates the topics that do not exist yet (replication factor 1). */
+    public void createTopics(Collection<TopicSpec> topics) {
+        try (Admin admin = admin()) {
+            for (TopicSpec topic : topics) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.configs())))
+                            .all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic " + topic.name(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        deleteQuietly(logDir);
+    }
+
+    private static Properties config(Path logDir, int brokerPort, int controllerPort) {
+        Properties config = new Properties();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", Integer.toString(NODE_ID));
+        config.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("log.dirs", logDir.toString());
+        // One node: without these, an exactly-once sink waits forever in initTransactions.
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "3");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.num.partitions", "3");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        // Scenarios run on fixed event times, which may be ahead of this machine's clock; Kafka 4
+        // refuses record timestamps more than an hour ahead by default.
+        config.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
+        return config;
+    }
+
+    /** What {@code kafka-storage.sh format --standalone=false} does for a static quorum of one. */
+    private static void format(Path logDir) throws Exception {
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logDir.toString()))
+                .setMetadataLogDirectory(logDir.toString())
+                .setControllerListenerName("CONTROLLER")
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .run();
+    }
+
+    private void awaitReady() throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        try (Admin admin = admin()) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(1, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (TimeoutException | ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the broker did not accept clients within " + READY.toSeconds() + " s", e);
+                    }
+                }
+            }
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory: the OS cleans it up
+        }
+    }
+}
