@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -18,17 +19,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The few calls of a Flink cluster's REST API that Braid needs: the jobs, and savepoints of a
- * running job. Every failure is a {@link UserError} of one line: an unreachable address, Flink's
- * refusal, or the root cause of a savepoint that failed.
+ * The few calls of a Flink cluster's REST API that Braid needs: the jobs, savepoints of a running
+ * job, and submitting job jars. Every failure is a {@link UserError} of one line: an unreachable
+ * address, Flink's refusal, or the root cause of a savepoint or a job that failed.
  *
  * <p>Flink writes the savepoint itself, so its target directory must be one the cluster can write:
  * any path for the local Flink of {@code braid run}, a shared file system (such as {@code s3://})
@@ -141,6 +145,74 @@ public final class FlinkRest {
             if (System.nanoTime() > deadline) {
                 throw new UserError(what + " did not complete within " + timeout.toSeconds() + " s; Flink may still write it under "
                         + targetDirectory);
+            }
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+    }
+
+    /** Uploads a job jar ({@code POST /jars/upload}); returns the id the cluster gave it. */
+    public String uploadJar(Path jar) throws InterruptedException {
+        String boundary = "braid-" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"" + jar.getFileName()
+                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpRequest.BodyPublisher body;
+        try {
+            body = HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                    HttpRequest.BodyPublishers.ofFile(jar), HttpRequest.BodyPublishers.ofByteArray(tail));
+        } catch (FileNotFoundException e) {
+            throw new UserError("no job jar at " + jar + ": build it with 'mvn install -DskipTests'", e);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint("/jars/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body);
+        String stored = send(request, "uploading " + jar.getFileName() + " to " + url).path("filename").asText();
+        return stored.substring(stored.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * Runs an uploaded jar ({@code POST /jars/ID/run}): its main class builds the job on the
+     * cluster. Returns the job's id.
+     *
+     * @param savepoint the savepoint to start from, or null for none
+     * @param parallelism the job's default parallelism, or null for the cluster's
+     */
+    public String runJar(String jarId, String entryClass, List<String> args, String savepoint, Integer parallelism)
+            throws InterruptedException {
+        ObjectNode body = json.createObjectNode().put("entryClass", entryClass).put("allowNonRestoredState", false);
+        args.forEach(body.putArray("programArgsList")::add);
+        if (savepoint != null) {
+            body.put("savepointPath", savepoint);
+        }
+        if (parallelism != null) {
+            body.put("parallelism", parallelism);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint("/jars/" + jarId + "/run"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        return send(request, "starting " + entryClass + " on " + url).path("jobid").asText();
+    }
+
+    /** Waits until every task of the job runs; a job that fails or ends first is a user error with its cause. */
+    public void awaitRunning(String jobId, Duration timeout) throws InterruptedException {
+        String what = "job " + jobId;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode job = send(HttpRequest.newBuilder(endpoint("/jobs/" + jobId)).GET(), what);
+            String state = job.path("state").asText();
+            boolean tasksRunning = job.path("vertices").size() > 0;
+            for (JsonNode vertex : job.path("vertices")) {
+                tasksRunning &= "RUNNING".equals(vertex.path("status").asText());
+            }
+            if ("RUNNING".equals(state) && tasksRunning) {
+                return;
+            }
+            if (List.of("FAILED", "FAILING", "CANCELED", "CANCELLING", "FINISHED").contains(state)) {
+                JsonNode exceptions = send(HttpRequest.newBuilder(endpoint("/jobs/" + jobId + "/exceptions")).GET(), what);
+                String cause = exceptions.path("root-exception").asText("");
+                throw new UserError(what + " is " + state + (cause.isEmpty() ? "" : ": " + rootCause(cause)));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new UserError(what + " is " + state + ", not all its tasks running, after " + timeout.toSeconds()
+                        + " s: does the cluster have free slots?");
             }
             Thread.sleep(POLL_INTERVAL.toMillis());
         }

@@ -1,0 +1,144 @@
+package dev.braid.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.cli.baseline.FlinkRest;
+import dev.braid.connectors.Topics;
+import dev.braid.schema.Source;
+import dev.braid.testing.FreshTopics;
+import dev.braid.testing.KafkaBrokerExtension;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code braid deploy} against a session cluster's REST API: the three job jars this build made
+ * are uploaded and run with their options, normalize then turns what is shipped into events, and
+ * a job deployed again from its savepoint starts with that state.
+ */
+class DeployCommandTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(3)
+            .setConfiguration(sessionCluster())
+            .build());
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @TempDir
+    static Path dir;
+
+    @Test
+    void theThreeJobJarsRunOnTheClusterWithTheirOptions(@InjectClusterClient RestClusterClient<?> cluster) throws Exception {
+        Configuration config = BoundedJobs.configure(FreshTopics.on(KAFKA));
+        Topics topics = Topics.from(config);
+        KAFKA.createTopics(topics.all());
+        List<String> deploy = new ArrayList<>(List.of("deploy", "--flink", cluster.getWebInterfaceURL(), "--parallelism", "1",
+                "--jars", jarsDir().toString(), "--set", "braid.checkpoint-dir=" + dir.resolve("checkpoints").toUri()));
+        config.toMap().forEach((key, value) -> {
+            if (!key.startsWith("braid.kafka.") && !key.startsWith("braid.topics.")) {
+                deploy.addAll(List.of("--set", key + "=" + value));
+            }
+        });
+
+        CliRun run = CliRun.on(config, deploy);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines()).hasSize(3).allMatch(line -> line.matches("braid: \\w+ is running on .* as job [0-9a-f]{32}"));
+        KAFKA.client().send(List.of(new ProducerRecord<>(topics.raw(Source.BACKEND), "api".getBytes(StandardCharsets.UTF_8),
+                "{\"level\":50,\"time\":1795255200000,\"msg\":\"card declined\"}".getBytes(StandardCharsets.UTF_8))));
+        assertThat(KAFKA.client().awaitCommitted(topics.events(), 1, Duration.ofSeconds(60))).as("normalized on the cluster").hasSize(1);
+
+        String savepoint = new FlinkRest(URI.create(cluster.getWebInterfaceURL()))
+                .savepoint("braid-normalize", dir.resolve("savepoints").toUri(), Duration.ofSeconds(60)).location();
+        cancelAll(cluster);
+        List<String> again = new ArrayList<>(deploy);
+        again.addAll(List.of("--jobs", "normalize", "--from-savepoint", "normalize=" + savepoint));
+        CliRun resumed = CliRun.on(config, again);
+
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).endsWith(", from " + savepoint + "\n");
+        String jobId = resumed.out().replaceAll("(?s).* as job ([0-9a-f]{32}).*", "$1");
+        assertThat(cluster.getJobStatus(JobID.fromHexString(jobId)).get()).isEqualTo(JobStatus.RUNNING);
+        assertThat(restoredFrom(cluster, jobId)).as("the state it started with").isEqualTo(savepoint);
+        cancelAll(cluster);
+    }
+
+    /** The savepoint or checkpoint the job's state came from, as its checkpoint statistics say. */
+    private static String restoredFrom(RestClusterClient<?> cluster, String jobId) throws Exception {
+        HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(cluster.getWebInterfaceURL() + "/jobs/" + jobId + "/checkpoints")).build(), HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(stats.body()).at("/latest/restored/external_path").asText();
+    }
+
+    private static void cancelAll(RestClusterClient<?> cluster) throws Exception {
+        for (JobStatusMessage job : cluster.listJobs().get()) {
+            if (!job.getJobState().isGloballyTerminalState()) {
+                cluster.cancel(job.getJobId()).get();
+            }
+        }
+    }
+
+    @Test
+    void aMissingJarAndAForeignOptionFailBeforeAnythingIsSubmitted() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-jars"));
+
+        CliRun missing = CliRun.of("deploy", "--flink", "http://127.0.0.1:9", "--jars", empty.toString(), "--jobs", "detect");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("braid: no braid-detect-*-job.jar in " + empty).hasLineCount(1);
+
+        CliRun foreign = CliRun.of("deploy", "--flink", "http://127.0.0.1:9", "--set", "braid.nomalize.group-id=x");
+        assertThat(foreign.exitCode()).isEqualTo(1);
+        assertThat(foreign.err()).startsWith("braid: unknown option(s) [braid.nomalize.group-id]").hasLineCount(1);
+    }
+
+    /** This build's job jars, copied to one folder as a user who downloaded them would have them. */
+    private static Path jarsDir() throws Exception {
+        Path jars = Files.createDirectories(dir.resolve("jars"));
+        for (String job : List.of("normalize", "correlate", "detect")) {
+            Path target = Path.of("..", "jobs", job, "target");
+            try (var files = Files.list(target)) {
+                Path jar = files.filter(file -> file.getFileName().toString().endsWith("-job.jar")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no job jar in " + target + ": run mvn package first"));
+                Files.copy(jar, jars.resolve(jar.getFileName()));
+            }
+        }
+        return jars;
+    }
+
+    private static Configuration sessionCluster() {
+        Configuration config = new Configuration();
+        config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        // The job jars carry Braid's and the connector's classes, which this JVM has as well: load
+        // them once, from here, so that a record's class is the one its serializer knows.
+        config.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
+        return config;
+    }
+}
