@@ -3,6 +3,7 @@ package dev.braid.testing;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups.UnregisteredTaskMetricGroup;
@@ -14,13 +15,22 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * A keyed operator test harness whose metrics can be read back: what an operator counts (late,
  * replayed, closed while quiet) is part of what its tests assert.
  */
 public final class MeteredHarness<K, IN, OUT> implements AutoCloseable {
 
-    private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
+    private final Map<String, InterceptingOperatorMetricGroup> subgroups = new HashMap<>();
+    private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup() {
+        @Override
+        public MetricGroup addGroup(String key, String value) {
+            return subgroups.computeIfAbsent(key + "=" + value, name -> new InterceptingOperatorMetricGroup());
+        }
+    };
     private final MockEnvironment environment;
     private final KeyedOneInputStreamOperatorTestHarness<K, IN, OUT> harness;
 
@@ -49,6 +59,13 @@ public final class MeteredHarness<K, IN, OUT> implements AutoCloseable {
     /** The count of the operator's counter of that name; 0 if it never registered one. */
     public long count(String counter) {
         Object metric = metrics.get(counter);
+        return metric == null ? 0 : ((Counter) metric).getCount();
+    }
+
+    /** The count of a counter in a key-value group of the operator, such as {@code rule=spot-churn}; 0 if none. */
+    public long count(String group, String counter) {
+        InterceptingOperatorMetricGroup metricGroup = subgroups.get(group);
+        Object metric = metricGroup == null ? null : metricGroup.get(counter);
         return metric == null ? 0 : ((Counter) metric).getCount();
     }
 

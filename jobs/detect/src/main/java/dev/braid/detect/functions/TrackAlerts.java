@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,6 +55,8 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
     static final int MAX_TRACES = 20;
     /** Findings that waited in a savepoint for a rule the restored job no longer runs. */
     public static final String FINDINGS_OF_REMOVED_RULES = "findingsOfRemovedRules";
+    /** Metric, in a group {@code rule=<rule>}: alert revisions published (opened, updated, resolved). */
+    public static final String ALERTS_PUBLISHED = "alertsPublished";
     /** Findings applied by wall time because no watermark passed them. */
     public static final String FINDINGS_APPLIED_IN_LULL = "findingsAppliedInLull";
 
@@ -65,6 +68,7 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
     private transient MapState<Long, List<Finding>> pending;
     private transient Counter findingsOfRemovedRules;
     private transient Counter findingsAppliedInLull;
+    private transient Map<String, Counter> alertsPublished;
 
     public TrackAlerts(Map<String, RuleSpec> rules, Duration lullWait) {
         this.rules = Map.copyOf(rules);
@@ -82,6 +86,8 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
                 Types.LIST(new AvroTypeInfo<>(Finding.class))));
         findingsOfRemovedRules = getRuntimeContext().getMetricGroup().counter(FINDINGS_OF_REMOVED_RULES);
         findingsAppliedInLull = getRuntimeContext().getMetricGroup().counter(FINDINGS_APPLIED_IN_LULL);
+        alertsPublished = new HashMap<>();
+        rules.keySet().forEach(this::alertsPublishedOf);
     }
 
     /**
@@ -161,17 +167,27 @@ public final class TrackAlerts extends KeyedProcessFunction<String, Finding, Ale
         Alert next = current == null ? opened(finding, rule) : updated(current, finding, rule);
         ctx.timerService().registerEventTimeTimer(resolveAt(next, rule));
         open.update(next);
-        out.collect(next);
+        publish(next, out);
     }
 
     private void resolve(Alert current, long time, String why, Collector<Alert> out) throws Exception {
         open.clear();
-        out.collect(Alert.newBuilder(current)
+        publish(Alert.newBuilder(current)
                 .setStatus(AlertStatus.RESOLVED)
                 .setRevision(current.getRevision() + 1)
                 .setLastEventTime(Instant.ofEpochMilli(Math.max(time, current.getLastEventTime().toEpochMilli())))
                 .setMessage(why + " (was: " + current.getMessage() + ")")
-                .build());
+                .build(), out);
+    }
+
+    private void publish(Alert alert, Collector<Alert> out) {
+        alertsPublishedOf(alert.getRule()).inc();
+        out.collect(alert);
+    }
+
+    /** Per rule, so that a dashboard shows which rule fires: one counter each, made at open for the rules configured. */
+    private Counter alertsPublishedOf(String rule) {
+        return alertsPublished.computeIfAbsent(rule, name -> getRuntimeContext().getMetricGroup().addGroup("rule", name).counter(ALERTS_PUBLISHED));
     }
 
     private static long resolveAfter(RuleSpec rule) {

@@ -50,6 +50,7 @@ class TrackAlertsTest {
             assertThat(metered.harness().extractOutputValues()).extracting(Alert::getRevision, Alert::getMessage).containsExactly(
                     tuple(1, "MCP server playwright is down"), tuple(2, "MCP server playwright is still down"));
             assertThat(metered.count(TrackAlerts.FINDINGS_APPLIED_IN_LULL)).isEqualTo(2);
+            assertThat(metered.count("rule=mcp-unhealthy", TrackAlerts.ALERTS_PUBLISHED)).as("revisions published, counted per rule").isEqualTo(2);
 
             metered.harness().processWatermark(T0 + 3 * MIN);
             assertThat(metered.harness().extractOutputValues()).as("the watermark, when it comes, applies nothing twice").hasSize(2);
