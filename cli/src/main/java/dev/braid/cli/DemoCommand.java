@@ -63,6 +63,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Where {@code braid baseline save} looks by default; a demo that ends needs no fixed port. */
     private static final int FOLLOW_REST_PORT = 8081;
+    private static final int FOLLOW_METRICS_PORT = 9249;
 
     @Spec
     CommandSpec spec;
@@ -82,6 +83,11 @@ final class DemoCommand implements Callable<Integer> {
                     + " (default: 8081 with --follow, else a free one).")
     Integer restPort;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Port of the Prometheus endpoint (/metrics) with every Flink and Braid metric; 0 turns it off"
+                    + " (default: 9249 with --follow, else off).")
+    Integer metricsPort;
+
     @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
             description = "Give up waiting for the results after this long (default: ${DEFAULT-VALUE}).")
     String timeout;
@@ -93,6 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Duration giveUpAfter = Durations.parse("--timeout", timeout);
         int port = LocalJobs.restPort("--rest-port", restPort != null ? restPort : follow ? FOLLOW_REST_PORT : 0);
+        int metrics = metricsPort != null ? metricsPort : follow ? FOLLOW_METRICS_PORT : 0;
         PrintWriter out = spec.commandLine().getOut();
         out.println("Starting an in-JVM Kafka broker ...");
         out.flush();
@@ -101,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
             kafka.createTopics(LocalJobs.topics(options));
             Topics topics = Topics.from(LocalJobs.configOf(Job.NORMALIZE, options));
             Path state = Files.createTempDirectory("braid-demo");
-            StreamExecutionEnvironment env = LocalJobs.environment(parallelism, state, null, LocalJobs.checkpointing(options), port, 0);
+            StreamExecutionEnvironment env = LocalJobs.environment(parallelism, state, null, LocalJobs.checkpointing(options), port, metrics);
             LocalJobs.wire(env, EnumSet.allOf(Job.class), options);
             JobClient job = env.executeAsync("braid demo: normalize + correlate + detect");
             out.println("Running normalize, correlate and detect on a local Flink (RocksDB state, exactly-once checkpoints every 1 s)");
@@ -130,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
             braid(out, "What regressed between the two baselines", "analyze", "regression", "--baseline", BASELINE,
                     "--against", BROKEN, "--catalog", catalog.toString());
             if (follow) {
-                followUntilInterrupted(out, kafka.bootstrapServers(), LocalJobs.restUrl(port), job);
+                followUntilInterrupted(out, kafka.bootstrapServers(), LocalJobs.restUrl(port), metrics, job);
             } else {
                 job.cancel().get();
             }
@@ -216,8 +223,10 @@ final class DemoCommand implements Callable<Integer> {
         return shown;
     }
 
-    private static void followUntilInterrupted(PrintWriter out, String bootstrapServers, URI rest, JobClient job) throws Exception {
-        out.printf("%nBraid keeps running on Kafka at %s, Flink's REST API at %s. In another terminal:%n", bootstrapServers, rest);
+    private static void followUntilInterrupted(PrintWriter out, String bootstrapServers, URI rest, int metricsPort, JobClient job)
+            throws Exception {
+        out.printf("%nBraid keeps running on Kafka at %s, Flink's REST API at %s%s. In another terminal:%n", bootstrapServers, rest,
+                metricsPort == 0 ? "" : ", metrics at http://localhost:" + metricsPort + "/metrics");
         out.printf("  ./braid observe timeline --bootstrap-servers %s --since all%n", bootstrapServers);
         out.printf("  ./braid ingest --bootstrap-servers %s --tail app.log%n", bootstrapServers);
         out.printf("  ./braid baseline save demo --flink %s%n", rest);
