@@ -22,7 +22,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = BraidVersion.class,
         description = "Real-time correlation of development telemetry on Apache Flink.",
-        subcommands = {DemoCommand.class, RunCommand.class, DeployCommand.class, IngestCommand.class, ObserveCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, DeployCommand.class, StopCommand.class, IngestCommand.class, ObserveCommand.class,
                 BaselineCommand.class, RestoreCommand.class, AnalyzeCommand.class})
 public final class Braid implements Runnable {
 

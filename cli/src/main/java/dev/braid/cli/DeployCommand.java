@@ -127,7 +127,12 @@ final class DeployCommand implements Callable<Integer> {
         return found.get(0);
     }
 
-    private static String name(Job job) {
+    static String name(Job job) {
         return job.name().toLowerCase();
+    }
+
+    /** The name the job's main class gives it on the cluster. */
+    static String jobName(Job job) {
+        return "braid-" + name(job);
     }
 }

@@ -2,7 +2,6 @@ package dev.braid.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.cli.baseline.FlinkRest;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.Source;
 import dev.braid.testing.FreshTopics;
@@ -38,7 +37,7 @@ import java.util.List;
 /**
  * {@code braid deploy} against a session cluster's REST API: the three job jars this build made
  * are uploaded and run with their options, normalize then turns what is shipped into events, and
- * a job deployed again from its savepoint starts with that state.
+ * a job stopped with {@code braid stop} and deployed again from its savepoint starts with that state.
  */
 class DeployCommandTest {
 
@@ -76,9 +75,13 @@ class DeployCommandTest {
                 "{\"level\":50,\"time\":1795255200000,\"msg\":\"card declined\"}".getBytes(StandardCharsets.UTF_8))));
         assertThat(KAFKA.client().awaitCommitted(topics.events(), 1, Duration.ofSeconds(60))).as("normalized on the cluster").hasSize(1);
 
-        String savepoint = new FlinkRest(URI.create(cluster.getWebInterfaceURL()))
-                .savepoint("braid-normalize", dir.resolve("savepoints").toUri(), Duration.ofSeconds(60)).location();
-        cancelAll(cluster);
+        CliRun stop = CliRun.of("stop", "--flink", cluster.getWebInterfaceURL(), "--jobs", "normalize",
+                "--savepoint-dir", dir.resolve("savepoints").toUri().toString());
+        assertThat(stop.exitCode()).as(stop.err()).isZero();
+        String savepoint = stop.out().replaceAll("(?s).*stopped with savepoint (\\S+)\n.*", "$1");
+        assertThat(stop.out()).contains("--from-savepoint normalize=" + savepoint);
+        assertThat(cluster.listJobs().get()).filteredOn(job -> job.getJobName().equals("braid-normalize"))
+                .allSatisfy(job -> assertThat(job.getJobState()).isEqualTo(JobStatus.FINISHED));
         List<String> again = new ArrayList<>(deploy);
         again.addAll(List.of("--jobs", "normalize", "--from-savepoint", "normalize=" + savepoint));
         CliRun resumed = CliRun.on(config, again);

@@ -131,7 +131,24 @@ public final class FlinkRest {
     public Savepoint savepoint(String jobIdOrName, URI targetDirectory, Duration timeout) throws InterruptedException {
         Job job = runningJob(jobIdOrName);
         String what = "savepoint of job " + job;
-        String triggerId = trigger(job, targetDirectory, what);
+        return awaitSavepoint(job, trigger(job, "/savepoints", targetDirectory, what, json.createObjectNode().put("cancel-job", false)),
+                targetDirectory, what, timeout);
+    }
+
+    /**
+     * Stops a running job with a savepoint ({@code POST /jobs/ID/stop}), as an upgrade does: the
+     * sources stop, the sinks commit what they wrote, and the savepoint holds the state right
+     * after. Waits until Flink completed it.
+     */
+    public Savepoint stopWithSavepoint(String jobIdOrName, URI targetDirectory, Duration timeout) throws InterruptedException {
+        Job job = runningJob(jobIdOrName);
+        String what = "stop of job " + job + " with a savepoint";
+        return awaitSavepoint(job, trigger(job, "/stop", targetDirectory, what, json.createObjectNode().put("drain", false)),
+                targetDirectory, what, timeout);
+    }
+
+    private Savepoint awaitSavepoint(Job job, String triggerId, URI targetDirectory, String what, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             JsonNode status = send(HttpRequest.newBuilder(endpoint("/jobs/" + job.id() + "/savepoints/" + triggerId)).GET(), what);
@@ -218,12 +235,11 @@ public final class FlinkRest {
         }
     }
 
-    private String trigger(Job job, URI targetDirectory, String what) throws InterruptedException {
-        ObjectNode body = json.createObjectNode()
-                .put("target-directory", targetDirectory.toString())
-                .put("cancel-job", false)
+    /** Starts a savepoint operation of the job ({@code /savepoints} or {@code /stop}); returns its trigger id. */
+    private String trigger(Job job, String operation, URI targetDirectory, String what, ObjectNode body) throws InterruptedException {
+        body.put(operation.equals("/stop") ? "targetDirectory" : "target-directory", targetDirectory.toString())
                 .put("formatType", "CANONICAL");
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint("/jobs/" + job.id() + "/savepoints"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint("/jobs/" + job.id() + operation))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         return send(request, what).path("request-id").asText();
