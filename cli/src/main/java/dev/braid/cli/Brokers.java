@@ -1,8 +1,11 @@
 package dev.braid.cli;
 
+import dev.braid.connectors.TopicSpec;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.Properties;
 import java.util.Set;
@@ -71,6 +75,23 @@ public final class Brokers {
     private static UserError missingTopics(Properties client, List<String> missing) {
         return new UserError("topic(s) " + String.join(", ", missing) + " do not exist on " + client.getProperty("bootstrap.servers")
                 + ": start the jobs with 'braid run --create-topics', or pass the right names with --topic");
+    }
+
+    /** Creates the topics that do not exist yet, with their partitions and retention; the cluster's replication factor. */
+    public static void createMissing(Properties client, List<TopicSpec> topics) throws InterruptedException {
+        Set<String> existing = topicNames(client);
+        List<NewTopic> missing = new ArrayList<>();
+        for (TopicSpec topic : topics) {
+            if (!existing.contains(topic.name())) {
+                missing.add(new NewTopic(topic.name(), Optional.of(topic.partitions()), Optional.empty()).configs(topic.configs()));
+            }
+        }
+        try (Admin admin = Admin.create(adminProperties(client))) {
+            admin.createTopics(missing).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new UserError("could not create topics " + missing.stream().map(NewTopic::name).toList() + ": "
+                    + Failures.oneLine(e), e);
+        }
     }
 
     /** The topics on the cluster; fails with a clear line when the brokers do not answer. */

@@ -63,6 +63,9 @@ final class DeployCommand implements Callable<Integer> {
             + " (default: the checkout's jobs/*/target, which 'mvn install' fills).")
     Path jars;
 
+    @Option(names = "--create-topics", description = "Create missing topics (partitions and retention as documented).")
+    boolean createTopics;
+
     @Option(names = "--parallelism", paramLabel = "N", description = "Each job's parallelism (default: the cluster's).")
     Integer parallelism;
 
@@ -78,6 +81,9 @@ final class DeployCommand implements Callable<Integer> {
         Duration wait = Durations.parse("--timeout", timeout);
         Map<Job, Path> jarOf = new EnumMap<>(Job.class);
         jobs.forEach(job -> jarOf.put(job, jar(job)));
+        if (createTopics) {
+            Brokers.createMissing(kafka.clientProperties(), LocalJobs.topics(options));
+        }
         FlinkRest rest = new FlinkRest(flink);
         PrintWriter out = spec.commandLine().getOut();
         for (Job job : jobs) {

@@ -5,8 +5,6 @@ import dev.braid.connectors.TopicSpec;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,12 +14,10 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +88,7 @@ public final class LocalRun {
         LocalJobs.wire(env, jobs, options);
         List<TopicSpec> topics = LocalJobs.topics(options);
         if (createTopics) {
-            createMissing(topics);
+            Brokers.createMissing(kafka.clientProperties(), topics);
         }
         Brokers.requireTopics(kafka.clientProperties(), topics.stream().map(TopicSpec::name).toList());
 
@@ -131,22 +127,6 @@ public final class LocalRun {
             options.put("braid.detect.rules-dir", rulesDir.toAbsolutePath().toString());
         }
         return options;
-    }
-
-    private void createMissing(List<TopicSpec> topics) throws InterruptedException {
-        Set<String> existing = Brokers.topicNames(kafka.clientProperties());
-        List<NewTopic> missing = new ArrayList<>();
-        for (TopicSpec topic : topics) {
-            if (!existing.contains(topic.name())) {
-                missing.add(new NewTopic(topic.name(), Optional.of(topic.partitions()), Optional.empty()).configs(topic.configs()));
-            }
-        }
-        try (Admin admin = Admin.create(Brokers.adminProperties(kafka.clientProperties()))) {
-            admin.createTopics(missing).all().get(Brokers.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new UserError("could not create topics " + missing.stream().map(NewTopic::name).toList() + ": "
-                    + Failures.oneLine(e), e);
-        }
     }
 
     /** Cancels the job; its last retained checkpoint is what the next run resumes from. */
