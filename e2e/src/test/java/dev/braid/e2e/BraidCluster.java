@@ -108,9 +108,11 @@ final class BraidCluster implements BeforeAllCallback, AfterAllCallback {
         taskManagers.add(taskManager);
     }
 
-    /** Kills the first TaskManager still running, as a machine that dies would: SIGKILL, no shutdown. */
-    void killTaskManager() {
-        GenericContainer<?> victim = taskManagers.stream().filter(GenericContainer::isRunning).findFirst().orElseThrow();
+    /** Kills the TaskManager of this resource id as a machine that dies would: SIGKILL, no shutdown. */
+    void killTaskManager(String resourceId) {
+        GenericContainer<?> victim = taskManagers.stream()
+                .filter(tm -> resourceId.equals(tm.getEnvMap().get("TASKMANAGER_RESOURCE_ID"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no TaskManager " + resourceId));
         victim.getDockerClient().killContainerCmd(victim.getContainerId()).exec();
     }
 

@@ -3,9 +3,12 @@ package dev.braid.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.cli.CliRun;
+import dev.braid.cli.DemoScenario;
 import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Topics;
+import dev.braid.schema.Alert;
+import dev.braid.schema.AlertFamily;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.testing.KafkaTestClient;
@@ -18,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +38,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +99,7 @@ class ClusterE2ETest {
         kafka.send(lines);
 
         awaitCommitted(topics.events(), RECORDS / 5);
-        CLUSTER.killTaskManager();
+        CLUSTER.killTaskManager(taskManagerOf("braid-normalize"));
         long committedAtKill = committed(topics.events());
         CLUSTER.startTaskManager();
         awaitCommitted(topics.events(), RECORDS);
@@ -167,6 +174,78 @@ class ClusterE2ETest {
         assertThat(scraped("flink_taskmanager_job_task_operator_deadLetters_UNPARSEABLE")).isZero();
     }
 
+    /**
+     * The demo's 42 minutes, ending now, shipped as a user would: each tool's output through
+     * {@code braid ingest} (reports with --test-report, lines on standard input), stamped only by
+     * the flags. The cluster raises the four alerts the demo promises, pairs the agent's fix, and
+     * {@code braid observe} shows the broken checkout across browser and backend.
+     */
+    @Test
+    @Order(4)
+    void theDemoScenarioShippedWithBraidIngestRaisesItsAlertsItsFixAndTheCheckoutTrace() throws Exception {
+        Instant start = Instant.now().minusMillis(DemoScenario.SPAN_MILLIS).truncatedTo(ChronoUnit.SECONDS);
+        for (DemoScenario.Step step : DemoScenario.steps(topics, start)) {
+            CliRun ingest = ingest(step.record());
+            assertThat(ingest.exitCode()).as(ingest.err()).isZero();
+        }
+
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        CliRun alerts = observeAlerts();
+        while (!alerts.out().contains("regressions/test-regression") || !alerts.out().contains("ci/failing-builds")
+                || !alerts.out().contains("ci/spot-churn") || !alerts.out().contains("agent/agent-loop")) {
+            assertThat(System.nanoTime()).as("the four alerts within " + PATIENCE + ":\n" + alerts.out()).isLessThan(deadline);
+            Thread.sleep(2_000);
+            alerts = observeAlerts();
+        }
+        KafkaTestClient kafka = new KafkaTestClient(CLUSTER.bootstrapServers());
+        assertThat(kafka.awaitCommitted(topics.fixes(), 1, PATIENCE)).as("the agent's fix").hasSize(1);
+        Alert failingBuilds = AvroRecords.decodeAll(kafka.readCommitted(topics.alerts(AlertFamily.CI)), Alert.class).stream()
+                .filter(alert -> alert.getRule().equals("failing-builds") && alert.getRevision() == 1).findFirst().orElseThrow();
+        assertThat(failingBuilds.getEvidenceEventIds()).as("opened at the threshold the upgrade set: 2, not 3").hasSize(2);
+        CliRun trace = CliRun.on(config, List.of("observe", "trace", DemoScenario.CHECKOUT_TRACE_ID), "--since", "all");
+        assertThat(trace.exitCode()).as(trace.err()).isZero();
+        assertThat(trace.out()).contains("first error:", "rejected password for order 1182")
+                .containsPattern("[(,] ?browser \\d+").containsPattern("[(,] ?backend \\d+");
+    }
+
+    private static CliRun observeAlerts() {
+        return CliRun.on(config, List.of("observe", "alerts"), "--since", "all", "--limit", "1000");
+    }
+
+    /** Ships one record of the scenario with the ingest flags its headers and key stand for. */
+    private static CliRun ingest(ProducerRecord<byte[], byte[]> record) throws Exception {
+        Source source = Arrays.stream(Source.values()).filter(s -> topics.raw(s).equals(record.topic())).findFirst().orElseThrow();
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        List<String> args = new ArrayList<>(List.of("ingest", "--no-git-stamps"));
+        for (Header header : record.headers()) {
+            if (!header.key().startsWith("braid.")) {
+                continue; // a webhook's X-GitHub-Event: the payload says what it is, and the parsers read it by shape
+            }
+            String flag = switch (header.key()) {
+                case "braid.repo" -> "--repo";
+                case "braid.branch" -> "--branch";
+                case "braid.commit" -> "--commit-sha";
+                case "braid.run-id" -> "--run-id";
+                case "braid.service" -> "--service";
+                case "braid.session" -> "--session";
+                default -> throw new AssertionError("no ingest flag for header " + header.key());
+            };
+            args.addAll(List.of(flag, new String(header.value(), StandardCharsets.UTF_8)));
+        }
+        if (source == Source.TEST) {
+            Path report = Files.write(Files.createTempFile("report-", ".json"), record.value());
+            args.addAll(List.of("--test-report", report.toString()));
+            return CliRun.on(config, args);
+        }
+        args.addAll(List.of("--source", source.name().toLowerCase()));
+        String keyFlag = source == Source.BROWSER ? "--session" : "--service";
+        if (!args.contains(keyFlag)) {
+            args.addAll(List.of(keyFlag, key)); // what the record's key stood for
+        }
+        byte[] line = (new String(record.value(), StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
+        return CliRun.piped(line, () -> CliRun.on(config, args));
+    }
+
     private static List<String> deployCommand() throws Exception {
         return List.of("deploy", "--flink", CLUSTER.rest().toString(), "--parallelism", "1", "--jars", jobJars().toString(),
                 "--set", "braid.checkpoint-dir=file://" + BraidCluster.SHARED + "/checkpoints", "--set", "braid.checkpoint-interval=2 s");
@@ -191,19 +270,32 @@ class ClusterE2ETest {
         return sum;
     }
 
-    /** The failures in a job's exception history, as the REST API reports them. */
-    private static List<String> failuresOf(String jobName) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        JsonNode jobs = JSON.readTree(http.send(HttpRequest.newBuilder(CLUSTER.rest().resolve("/jobs/overview")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
-        List<String> failures = new ArrayList<>();
-        for (JsonNode job : jobs.path("jobs")) {
-            if (job.path("name").asText().equals(jobName)) {
-                JsonNode history = JSON.readTree(http.send(HttpRequest.newBuilder(CLUSTER.rest().resolve("/jobs/" + job.path("jid").asText()
-                        + "/exceptions")).build(), HttpResponse.BodyHandlers.ofString()).body());
-                history.at("/exceptionHistory/entries").forEach(entry -> failures.add(entry.path("exceptionName").asText()));
+    /** The resource id of the TaskManager that runs the job's first task. */
+    private static String taskManagerOf(String jobName) throws Exception {
+        String job = jobId(jobName);
+        JsonNode vertex = get("/jobs/" + job).at("/vertices/0");
+        return get("/jobs/" + job + "/vertices/" + vertex.path("id").asText()).at("/subtasks/0/taskmanager-id").asText();
+    }
+
+    private static String jobId(String jobName) throws Exception {
+        for (JsonNode job : get("/jobs/overview").path("jobs")) {
+            if (job.path("name").asText().equals(jobName) && job.path("state").asText().equals("RUNNING")) {
+                return job.path("jid").asText();
             }
         }
+        throw new AssertionError("no running job " + jobName);
+    }
+
+    private static JsonNode get(String path) throws Exception {
+        return JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(CLUSTER.rest().resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** The failures in a job's exception history, as the REST API reports them. */
+    private static List<String> failuresOf(String jobName) throws Exception {
+        List<String> failures = new ArrayList<>();
+        get("/jobs/" + jobId(jobName) + "/exceptions").at("/exceptionHistory/entries")
+                .forEach(entry -> failures.add(entry.path("exceptionName").asText()));
         return failures;
     }
 

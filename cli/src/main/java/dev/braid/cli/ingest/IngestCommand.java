@@ -135,6 +135,11 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--force", description = "With --git-hook: replace a post-commit hook that is not Braid's.")
     boolean force;
 
+    @Option(names = "--no-git-stamps",
+            description = "Stamp only what the flags and environment give: do not take repo, branch and commit from the working"
+                    + " directory's git (for records from elsewhere, shipped from an unrelated checkout).")
+    boolean noGitStamps;
+
     @Option(names = "--tenant", paramLabel = "NAME", description = "Tenant of the records (header braid.tenant).")
     String tenant;
 
@@ -404,7 +409,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     private Stamps stamps(Git git, String defaultService) {
         Stamps flags = Stamps.flags(tenant, session, service, repo, branch, commitSha);
-        return Stamps.resolve(flags, System.getenv(), git, defaultService);
+        return Stamps.resolve(flags, System.getenv(), noGitStamps ? null : git, defaultService);
     }
 
     private Source lineSource() {

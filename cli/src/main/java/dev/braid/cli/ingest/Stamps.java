@@ -33,23 +33,24 @@ record Stamps(String tenant, String session, String service, String repo, String
     /**
      * The stamps of one ingest: {@code flags} holds what was given on the command line, and
      * {@code defaultService} (the file or command name) is the service when neither flag nor
-     * environment names one. Git is asked only for what flags and environment leave open.
+     * environment names one. Git is asked only for what flags and environment leave open, and not
+     * at all when {@code git} is null.
      */
     static Stamps resolve(Stamps flags, Map<String, String> env, Git git, String defaultService) {
         Map<String, String> origins = new LinkedHashMap<>();
-        String inGit = "git in " + git.directory();
+        String inGit = git == null ? "" : "git in " + git.directory();
         return new Stamps(
                 pick("tenant", flags.tenant(), env, TENANT_VARIABLES, "", Optional::empty, origins),
                 pick("session", flags.session(), env, SESSION_VARIABLES, "", Optional::empty, origins),
                 pick("service", flags.service(), env, SERVICE_VARIABLES, "default",
                         () -> Optional.ofNullable(defaultService), origins),
                 pick("repo", flags.repo(), env, REPO_VARIABLES, inGit,
-                        () -> git.topLevel().map(top -> top.getFileName().toString()), origins),
+                        () -> git == null ? Optional.empty() : git.topLevel().map(top -> top.getFileName().toString()), origins),
                 // Empty on a detached HEAD, where a branch name would be a guess.
                 pick("branch", flags.branch(), env, BRANCH_VARIABLES, inGit,
-                        () -> git.query("symbolic-ref", "--short", "-q", "HEAD"), origins),
+                        () -> git == null ? Optional.empty() : git.query("symbolic-ref", "--short", "-q", "HEAD"), origins),
                 pick("commit", flags.commit(), env, COMMIT_VARIABLES, inGit,
-                        () -> git.query("rev-parse", "--verify", "-q", "HEAD"), origins),
+                        () -> git == null ? Optional.empty() : git.query("rev-parse", "--verify", "-q", "HEAD"), origins),
                 Map.copyOf(origins));
     }
 

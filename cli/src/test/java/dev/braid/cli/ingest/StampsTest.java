@@ -73,6 +73,13 @@ class StampsTest {
     }
 
     @Test
+    void withoutGitOnlyFlagsAndEnvironmentStamp() {
+        Stamps stamps = Stamps.resolve(Stamps.flags(null, null, null, "acme/shop", null, null), Map.of("BRAID_BRANCH", "main"), null, "app");
+
+        assertThat(stamps).usingRecursiveComparison().ignoringFields("origins").isEqualTo(of(null, "app", "acme/shop", "main", null));
+    }
+
+    @Test
     void aDetachedHeadHasNoBranch() throws Exception {
         Path repo = TestRepos.init(dir.resolve("shop"));
         String sha = TestRepos.commit(repo, "first", "README.md", "# shop\n");
