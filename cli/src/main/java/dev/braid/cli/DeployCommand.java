@@ -14,17 +14,14 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -43,13 +40,8 @@ final class DeployCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--flink", paramLabel = "URL", defaultValue = "${env:BRAID_FLINK_URL:-http://localhost:8081}",
-            description = "The cluster's REST API (default: $BRAID_FLINK_URL, else http://localhost:8081).")
-    URI flink;
-
-    @Option(names = "--jobs", split = ",", paramLabel = "JOB", defaultValue = "normalize,correlate,detect",
-            description = "Which jobs: ${COMPLETION-CANDIDATES} (default: all).")
-    Set<Job> jobs = EnumSet.allOf(Job.class);
+    @Mixin
+    ClusterJobs cluster;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "A job option from the README's configuration table, e.g. --set braid.checkpoint-dir=s3://bucket/braid.")
@@ -80,17 +72,17 @@ final class DeployCommand implements Callable<Integer> {
         LocalJobs.rejectForeignOptions(options);
         Duration wait = Durations.parse("--timeout", timeout);
         Map<Job, Path> jarOf = new EnumMap<>(Job.class);
-        jobs.forEach(job -> jarOf.put(job, jar(job)));
+        cluster.jobs.forEach(job -> jarOf.put(job, jar(job)));
         if (createTopics) {
             Brokers.createMissing(kafka.clientProperties(), LocalJobs.topics(options));
         }
-        FlinkRest rest = new FlinkRest(flink);
+        FlinkRest rest = new FlinkRest(cluster.flink);
         PrintWriter out = spec.commandLine().getOut();
-        for (Job job : jobs) {
+        for (Job job : cluster.jobs) {
             String jobId = rest.runJar(rest.uploadJar(jarOf.get(job)), entryClass(job), programArgs(job, options),
                     savepoints.get(job), parallelism);
             rest.awaitRunning(jobId, wait);
-            out.printf("braid: %s is running on %s as job %s%s%n", name(job), flink, jobId,
+            out.printf("braid: %s is running on %s as job %s%s%n", name(job), cluster.flink, jobId,
                     savepoints.containsKey(job) ? ", from " + savepoints.get(job) : "");
             out.flush();
         }

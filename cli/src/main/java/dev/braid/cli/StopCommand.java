@@ -4,6 +4,7 @@ import dev.braid.cli.LocalJobs.Job;
 import dev.braid.cli.baseline.FlinkRest;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -11,8 +12,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
@@ -28,13 +27,8 @@ final class StopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--flink", paramLabel = "URL", defaultValue = "${env:BRAID_FLINK_URL:-http://localhost:8081}",
-            description = "The cluster's REST API (default: $BRAID_FLINK_URL, else http://localhost:8081).")
-    URI flink;
-
-    @Option(names = "--jobs", split = ",", paramLabel = "JOB", defaultValue = "normalize,correlate,detect",
-            description = "Which jobs: ${COMPLETION-CANDIDATES} (default: all).")
-    Set<Job> jobs = EnumSet.allOf(Job.class);
+    @Mixin
+    ClusterJobs cluster;
 
     @Option(names = "--savepoint-dir", required = true, paramLabel = "DIR",
             description = "Where Flink writes the savepoints: a directory every JobManager and TaskManager reaches (s3://, file:///shared/...).")
@@ -47,17 +41,17 @@ final class StopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Duration wait = Durations.parse("--timeout", timeout);
-        FlinkRest rest = new FlinkRest(flink);
+        FlinkRest rest = new FlinkRest(cluster.flink);
         PrintWriter out = spec.commandLine().getOut();
         StringJoiner again = new StringJoiner(" ");
-        for (Job job : jobs) {
+        for (Job job : cluster.jobs) {
             FlinkRest.Savepoint savepoint = rest.stopWithSavepoint(DeployCommand.jobName(job), savepointDir, wait);
             out.printf("braid: %s (job %s) stopped with savepoint %s%n", DeployCommand.name(job), savepoint.job().id(),
                     savepoint.location());
             out.flush();
             again.add("--from-savepoint " + DeployCommand.name(job) + "=" + savepoint.location());
         }
-        out.println("braid: deploy them again from there with: ./braid deploy --flink " + flink + " ... " + again);
+        out.println("braid: deploy them again from there with: ./braid deploy --flink " + cluster.flink + " ... " + again);
         out.flush();
         return 0;
     }

@@ -60,7 +60,8 @@ class DeployCommandTest {
         Topics topics = Topics.from(config);
         KAFKA.createTopics(topics.all());
         List<String> deploy = new ArrayList<>(List.of("deploy", "--flink", cluster.getWebInterfaceURL(), "--parallelism", "1",
-                "--jars", jarsDir().toString(), "--set", "braid.checkpoint-dir=" + dir.resolve("checkpoints").toUri()));
+                "--jars", JobJars.copyTo(dir.resolve("jars")).toString(),
+                "--set", "braid.checkpoint-dir=" + dir.resolve("checkpoints").toUri()));
         config.toMap().forEach((key, value) -> {
             if (!key.startsWith("braid.kafka.") && !key.startsWith("braid.topics.")) {
                 deploy.addAll(List.of("--set", key + "=" + value));
@@ -120,20 +121,6 @@ class DeployCommandTest {
         CliRun foreign = CliRun.of("deploy", "--flink", "http://127.0.0.1:9", "--set", "braid.nomalize.group-id=x");
         assertThat(foreign.exitCode()).isEqualTo(1);
         assertThat(foreign.err()).startsWith("braid: unknown option(s) [braid.nomalize.group-id]").hasLineCount(1);
-    }
-
-    /** This build's job jars, copied to one folder as a user who downloaded them would have them. */
-    private static Path jarsDir() throws Exception {
-        Path jars = Files.createDirectories(dir.resolve("jars"));
-        for (String job : List.of("normalize", "correlate", "detect")) {
-            Path target = Path.of("..", "jobs", job, "target");
-            try (var files = Files.list(target)) {
-                Path jar = files.filter(file -> file.getFileName().toString().endsWith("-job.jar")).findFirst()
-                        .orElseThrow(() -> new AssertionError("no job jar in " + target + ": run mvn package first"));
-                Files.copy(jar, jars.resolve(jar.getFileName()));
-            }
-        }
-        return jars;
     }
 
     private static Configuration sessionCluster() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.cli.CliRun;
 import dev.braid.cli.DemoScenario;
+import dev.braid.cli.JobJars;
 import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Topics;
@@ -247,7 +248,8 @@ class ClusterE2ETest {
     }
 
     private static List<String> deployCommand() throws Exception {
-        return List.of("deploy", "--flink", CLUSTER.rest().toString(), "--parallelism", "1", "--jars", jobJars().toString(),
+        return List.of("deploy", "--flink", CLUSTER.rest().toString(), "--parallelism", "1",
+                "--jars", JobJars.copyTo(Files.createTempDirectory("braid-jars")).toString(),
                 "--set", "braid.checkpoint-dir=file://" + BraidCluster.SHARED + "/checkpoints", "--set", "braid.checkpoint-interval=2 s");
     }
 
@@ -334,19 +336,5 @@ class ClusterE2ETest {
             partitions.add(new TopicPartition(topic, info.partition()));
         }
         return partitions;
-    }
-
-    /** The job jars this build made, in one folder as a user would download them. */
-    private static Path jobJars() throws Exception {
-        Path jars = Files.createTempDirectory("braid-jars");
-        for (String job : List.of("normalize", "correlate", "detect")) {
-            Path target = Path.of("..", "jobs", job, "target");
-            try (var files = Files.list(target)) {
-                Path jar = files.filter(file -> file.getFileName().toString().endsWith("-job.jar")).findFirst()
-                        .orElseThrow(() -> new AssertionError("no job jar in " + target + ": run mvn package first"));
-                Files.copy(jar, jars.resolve(jar.getFileName()));
-            }
-        }
-        return jars;
     }
 }
