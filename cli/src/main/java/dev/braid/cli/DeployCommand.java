@@ -82,7 +82,7 @@ final class DeployCommand implements Callable<Integer> {
             String jobId = rest.runJar(rest.uploadJar(jarOf.get(job)), entryClass(job), programArgs(job, options),
                     savepoints.get(job), parallelism);
             rest.awaitRunning(jobId, wait);
-            out.printf("braid: %s is running on %s as job %s%s%n", name(job), cluster.flink, jobId,
+            out.printf("braid: %s is running on %s as job %s%s%n", LocalJobs.name(job), cluster.flink, jobId,
                     savepoints.containsKey(job) ? ", from " + savepoints.get(job) : "");
             out.flush();
         }
@@ -109,8 +109,9 @@ final class DeployCommand implements Callable<Integer> {
 
     /** The one braid-JOB-*-job.jar in --jars, or in the checkout's jobs/JOB/target. */
     private Path jar(Job job) {
-        Path dir = jars != null ? jars : Path.of(System.getProperty("braid.home", ".")).resolve("jobs").resolve(name(job)).resolve("target");
-        String prefix = "braid-" + name(job) + "-";
+        Path dir = jars != null ? jars
+                : Path.of(System.getProperty("braid.home", ".")).resolve("jobs").resolve(LocalJobs.name(job)).resolve("target");
+        String prefix = "braid-" + LocalJobs.name(job) + "-";
         List<Path> found;
         try (Stream<Path> files = Files.list(dir)) {
             found = files.filter(file -> file.getFileName().toString().startsWith(prefix)
@@ -125,12 +126,8 @@ final class DeployCommand implements Callable<Integer> {
         return found.get(0);
     }
 
-    static String name(Job job) {
-        return job.name().toLowerCase();
-    }
-
     /** The name the job's main class gives it on the cluster. */
     static String jobName(Job job) {
-        return "braid-" + name(job);
+        return "braid-" + LocalJobs.name(job);
     }
 }

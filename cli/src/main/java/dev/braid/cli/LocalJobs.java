@@ -192,7 +192,8 @@ final class LocalJobs {
         return keys;
     }
 
-    private static String name(Job job) {
+    /** The job's name in options, jar names and output: {@code normalize}, {@code correlate}, {@code detect}. */
+    static String name(Job job) {
         return job.name().toLowerCase();
     }
 }

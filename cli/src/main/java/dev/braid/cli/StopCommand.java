@@ -46,10 +46,10 @@ final class StopCommand implements Callable<Integer> {
         StringJoiner again = new StringJoiner(" ");
         for (Job job : cluster.jobs) {
             FlinkRest.Savepoint savepoint = rest.stopWithSavepoint(DeployCommand.jobName(job), savepointDir, wait);
-            out.printf("braid: %s (job %s) stopped with savepoint %s%n", DeployCommand.name(job), savepoint.job().id(),
+            out.printf("braid: %s (job %s) stopped with savepoint %s%n", LocalJobs.name(job), savepoint.job().id(),
                     savepoint.location());
             out.flush();
-            again.add("--from-savepoint " + DeployCommand.name(job) + "=" + savepoint.location());
+            again.add("--from-savepoint " + LocalJobs.name(job) + "=" + savepoint.location());
         }
         out.println("braid: deploy them again from there with: ./braid deploy --flink " + cluster.flink + " ... " + again);
         out.flush();

@@ -2,6 +2,7 @@ package dev.braid.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.cli.Brokers;
 import dev.braid.cli.CliRun;
 import dev.braid.cli.DemoScenario;
 import dev.braid.cli.JobJars;
@@ -20,10 +21,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,7 +44,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -304,7 +303,8 @@ class ClusterE2ETest {
     /** The sum of the topic's last stable offsets. */
     private static long committed(String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            return consumer.endOffsets(partitions(consumer, topic)).values().stream().mapToLong(Long::longValue).sum();
+            List<TopicPartition> partitions = Brokers.partitionsOf(consumer, clientProperties(), topic);
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
@@ -315,7 +315,7 @@ class ClusterE2ETest {
     private static void awaitCommitted(String topic, long count) throws InterruptedException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            List<TopicPartition> partitions = partitions(consumer, topic);
+            List<TopicPartition> partitions = Brokers.partitionsOf(consumer, clientProperties(), topic);
             while (consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum() < count) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(topic + " did not reach " + count + " committed records within " + PATIENCE);
@@ -325,16 +325,13 @@ class ClusterE2ETest {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of("bootstrap.servers", CLUSTER.bootstrapServers(), "isolation.level", "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    private static Properties clientProperties() {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", CLUSTER.bootstrapServers());
+        return client;
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(topic)) {
-            partitions.add(new TopicPartition(topic, info.partition()));
-        }
-        return partitions;
+    private static KafkaConsumer<byte[], byte[]> consumer() {
+        return new KafkaConsumer<>(Brokers.committedReader(clientProperties()));
     }
 }

@@ -131,8 +131,8 @@ public final class FlinkRest {
     public Savepoint savepoint(String jobIdOrName, URI targetDirectory, Duration timeout) throws InterruptedException {
         Job job = runningJob(jobIdOrName);
         String what = "savepoint of job " + job;
-        return awaitSavepoint(job, trigger(job, "/savepoints", targetDirectory, what, json.createObjectNode().put("cancel-job", false)),
-                targetDirectory, what, timeout);
+        ObjectNode body = json.createObjectNode().put("target-directory", targetDirectory.toString()).put("cancel-job", false);
+        return awaitSavepoint(job, trigger(job, "/savepoints", what, body), targetDirectory, what, timeout);
     }
 
     /**
@@ -143,8 +143,8 @@ public final class FlinkRest {
     public Savepoint stopWithSavepoint(String jobIdOrName, URI targetDirectory, Duration timeout) throws InterruptedException {
         Job job = runningJob(jobIdOrName);
         String what = "stop of job " + job + " with a savepoint";
-        return awaitSavepoint(job, trigger(job, "/stop", targetDirectory, what, json.createObjectNode().put("drain", false)),
-                targetDirectory, what, timeout);
+        ObjectNode body = json.createObjectNode().put("targetDirectory", targetDirectory.toString()).put("drain", false);
+        return awaitSavepoint(job, trigger(job, "/stop", what, body), targetDirectory, what, timeout);
     }
 
     private Savepoint awaitSavepoint(Job job, String triggerId, URI targetDirectory, String what, Duration timeout)
@@ -236,9 +236,8 @@ public final class FlinkRest {
     }
 
     /** Starts a savepoint operation of the job ({@code /savepoints} or {@code /stop}); returns its trigger id. */
-    private String trigger(Job job, String operation, URI targetDirectory, String what, ObjectNode body) throws InterruptedException {
-        body.put(operation.equals("/stop") ? "targetDirectory" : "target-directory", targetDirectory.toString())
-                .put("formatType", "CANONICAL");
+    private String trigger(Job job, String operation, String what, ObjectNode body) throws InterruptedException {
+        body.put("formatType", "CANONICAL");
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint("/jobs/" + job.id() + operation))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));

@@ -86,8 +86,8 @@ final class TopicScan implements AutoCloseable {
             // A partition added since the first page has nothing in that page's snapshot.
             ends.replaceAll((partition, end) -> Math.min(end, fixedEnds.getOrDefault(partition.partition(), 0L)));
         }
-        Map<TopicPartition, Long> starts = since == null ? consumer.beginningOffsets(partitions) : firstOffsetsAt(consumer, since, ends);
         Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
+        Map<TopicPartition, Long> starts = since == null ? beginnings : firstOffsetsAt(consumer, since, ends);
         long older = 0;
         for (TopicPartition partition : partitions) {
             long start = Math.max(starts.get(partition), beginnings.get(partition));
