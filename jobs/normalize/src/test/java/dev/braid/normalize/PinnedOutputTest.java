@@ -1,0 +1,189 @@
+package dev.braid.normalize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.connectors.RawRecord;
+import dev.braid.normalize.functions.RawRecordNormalizer;
+import dev.braid.normalize.redact.Redactor;
+import dev.braid.normalize.redact.SecretCorpus;
+import dev.braid.schema.DeadLetter;
+import dev.braid.schema.NormalizedEvent;
+import dev.braid.schema.Source;
+import dev.braid.testing.Fixtures;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pins what normalize publishes for every real-tool fixture and what the redactor makes of every
+ * secret and false-positive sample, so a faster parser or redactor cannot change the output. The
+ * normalizer's output is pinned as a digest per record (the files would be megabytes); a mismatch
+ * prints the record's output in full. After an intended change, regenerate with
+ * {@code mvn -pl jobs/normalize test -Dtest=PinnedOutputTest -Dbraid.pin.update=true} and review the diff.
+ */
+class PinnedOutputTest {
+
+    private static final Path PINS = Path.of("src/test/resources/pinned");
+    private static final boolean UPDATE = Boolean.getBoolean("braid.pin.update");
+    private static final long KAFKA_TIME = Instant.parse("2026-11-21T23:00:00Z").toEpochMilli();
+
+    /** Fixtures a line-per-record shipper sends, one record per non-blank line. */
+    private static final List<String> LINE_FIXTURES = List.of(
+            "backend/pino.log", "backend/node-console.log", "backend/python-logging-default.log",
+            "backend/python-logging-asctime.log", "backend/structlog-console.log", "backend/structlog-json.log",
+            "backend/go-log.log", "backend/go-slog-json.log", "backend/go-slog-text.log", "backend/zap.log",
+            "backend/logback.log", "backend/logback-springboot.log", "backend/logback-springboot3.log",
+            "backend/logback-default-date.log", "backend/logback-iso-t.log", "backend/logback-iso-zone.log",
+            "backend/logback-level-first.log", "backend/logback-thread-first.log", "backend/docker-json.log",
+            "backend/docker-mixed.log", "browser/cdp-events.jsonl", "browser/web-vitals.jsonl",
+            "git/post-commit.jsonl", "agent/agent-events.jsonl", "ci/runner-lifecycle.jsonl");
+
+    /** Fixtures shipped as one record each: reports and webhook bodies. */
+    private static final List<String> WHOLE_FILE_FIXTURES = List.of(
+            "test/jest-report.json", "test/jest-suite-errors.json", "test/go-test.jsonl",
+            "test/go-test-build-failure.jsonl", "test/go-test-build-failure-go1.19.jsonl", "test/pytest-junit.xml",
+            "test/surefire-report.xml", "test/surefire-outcomes.xml", "browser/a11y-violations.json",
+            "ci/workflow_job-queued.json", "ci/workflow_job-in_progress.json", "ci/workflow_job-completed.json",
+            "ci/workflow_job-completed-failure.json", "ci/ec2-spot-interruption.json", "git:ci/push.json",
+            "git:ci/push-tag-deleted.json");
+
+    /** Text that looks like a secret to a careless pattern and must come through untouched. */
+    private static final List<String> LOOKALIKES = List.of(
+            "commit 9c1e5f0d2b7a4e6c8d3f1a0b5e7c9d2f4a6b8c0e on main",
+            "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "order 3f2b8c1e-7d4a-4e9b-9c2d-1a5b6c7d8e9f created",
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "upgraded react from 18.2.0 to 19.0.0-rc.1",
+            "tokens_in=18432 tokens_out=1210 model=claude-sonnet-4-5",
+            "password reset email sent to user 1182",
+            "GET /api/tokens/usage 200 in 12 ms",
+            "see https://example.test/docs#token-rotation for details",
+            "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    @Test
+    void normalizedOutputOfEveryFixtureIsPinned() throws IOException {
+        RawRecordNormalizer normalizer = new RawRecordNormalizer(NormalizeConfig.MAX_RECORD_SIZE.defaultValue().getBytes(),
+                NormalizeConfig.MAX_TIME_AHEAD.defaultValue());
+        Map<String, String> outputs = new LinkedHashMap<>();
+        fixtureRecords().forEach((name, raw) -> outputs.put(name, canonical(normalizer.normalize(raw))));
+
+        Path pins = PINS.resolve("normalized-output.sha256");
+        if (UPDATE) {
+            write(pins, digestLines(outputs));
+        }
+        Map<String, String> pinned = new LinkedHashMap<>();
+        Files.readAllLines(pins).stream().filter(line -> !line.isBlank()).map(line -> line.split("\t", 2))
+                .forEach(fields -> pinned.put(fields[0], fields[1]));
+        List<String> changed = new ArrayList<>();
+        outputs.forEach((name, output) -> {
+            if (!sha256(output).equals(pinned.get(name))) {
+                changed.add(name + "\n" + output);
+            }
+        });
+
+        assertThat(outputs.keySet()).containsExactlyElementsOf(pinned.keySet());
+        assertThat(changed).as("records whose normalized output changed (first of them in full)")
+                .isEmpty();
+    }
+
+    @Test
+    void redactionOfEverySecretAndLookalikeIsPinned() throws IOException {
+        Redactor redactor = new Redactor();
+        StringBuilder output = new StringBuilder();
+        for (SecretCorpus entry : SecretCorpus.all()) {
+            output.append(entry.shape()).append('\t').append(escape(redactor.redact(entry.text()))).append('\n');
+        }
+        for (String text : LOOKALIKES) {
+            output.append("lookalike\t").append(escape(redactor.redact(text))).append('\n');
+        }
+
+        Path pins = PINS.resolve("redacted-corpus.tsv");
+        if (UPDATE) {
+            write(pins, output.toString());
+        }
+        assertThat(output.toString()).isEqualTo(Files.readString(pins));
+        for (String text : LOOKALIKES) {
+            assertThat(redactor.redact(text)).as("a lookalike comes through untouched").isEqualTo(text);
+        }
+    }
+
+    private static Map<String, RawRecord> fixtureRecords() {
+        Map<String, RawRecord> records = new LinkedHashMap<>();
+        for (String fixture : LINE_FIXTURES) {
+            List<String> lines = Fixtures.text("fixtures/" + fixture).lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).isBlank()) {
+                    records.put(fixture + ":" + (i + 1), raw(sourceOf(fixture), lines.get(i), records.size()));
+                }
+            }
+        }
+        for (String entry : WHOLE_FILE_FIXTURES) {
+            String fixture = entry.substring(entry.indexOf(':') + 1);
+            Source source = entry.contains(":") ? Source.valueOf(entry.substring(0, entry.indexOf(':')).toUpperCase())
+                    : sourceOf(fixture);
+            records.put(entry, raw(source, Fixtures.text("fixtures/" + fixture), records.size()));
+        }
+        return records;
+    }
+
+    private static RawRecord raw(Source source, String value, long offset) {
+        return new RawRecord(source, "raw." + source.name().toLowerCase(), 0, offset, KAFKA_TIME,
+                "pin".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    private static Source sourceOf(String fixture) {
+        String dir = fixture.substring(0, fixture.indexOf('/'));
+        return dir.equals("test") ? Source.TEST : Source.valueOf(dir.toUpperCase());
+    }
+
+    /** The published records of one raw record, with the times of publication (wall clock) fixed. */
+    private static String canonical(RawRecordNormalizer.Result result) {
+        StringBuilder text = new StringBuilder();
+        for (NormalizedEvent event : result.events()) {
+            event.setIngestTime(Instant.EPOCH);
+            text.append(event).append('\n');
+        }
+        DeadLetter deadLetter = result.deadLetter();
+        if (deadLetter != null) {
+            deadLetter.setTime(Instant.EPOCH);
+            text.append(deadLetter).append('\n');
+        }
+        return text.append("clamped=").append(result.clamped()).append(" blank=").append(result.blank()).toString();
+    }
+
+    private static String digestLines(Map<String, String> outputs) {
+        StringBuilder lines = new StringBuilder();
+        outputs.forEach((name, output) -> lines.append(name).append('\t').append(sha256(output)).append('\n'));
+        return lines.toString();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t");
+    }
+
+    private static void write(Path path, String text) throws IOException {
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, text);
+    }
+}
