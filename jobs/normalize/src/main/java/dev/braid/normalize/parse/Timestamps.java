@@ -38,6 +38,19 @@ public final class Timestamps {
         if (EPOCH_NUMBER.matcher(t).matches()) {
             return fromEpochNumber(Double.parseDouble(t));
         }
+        // The shapes loggers write almost always, read without a parse attempt that throws.
+        long loose = looseIso(t);
+        if (loose != Drafts.NO_TIME) {
+            return loose;
+        }
+        return strictFormats(t);
+    }
+
+    /**
+     * The JDK's parsers in turn, each failing by exception: ISO-8601's rarer forms, and the lenient
+     * resolution of the logger formats (a 24:00 or a 30 February that the loose reading refuses).
+     */
+    private static long strictFormats(String t) {
         try {
             return OffsetDateTime.parse(t).toInstant().toEpochMilli();
         } catch (DateTimeParseException ignored) {
@@ -56,7 +69,7 @@ public final class Timestamps {
                 // try the next
             }
         }
-        return looseIso(t);
+        return Drafts.NO_TIME;
     }
 
     private static long looseIso(String text) {

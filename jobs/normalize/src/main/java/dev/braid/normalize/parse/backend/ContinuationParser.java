@@ -36,7 +36,7 @@ public final class ContinuationParser implements FormatParser {
             throw ParseException.unparseable("continuation record does not start with a stack frame or trace header: "
                     + LogRecords.excerpt(input.text()));
         }
-        String text = input.text().isBlank() ? "" : input.text().replaceAll("[\r\n]+$", "");
+        String text = input.text().isBlank() ? "" : LogRecords.withoutTrailingBreaks(input.text());
         // A stack frame is part of an error; the level only matters if the pipeline finds nothing to merge into.
         return List.of(continuation(text));
     }

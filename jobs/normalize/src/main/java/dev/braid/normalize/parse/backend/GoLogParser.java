@@ -23,6 +23,8 @@ public final class GoLogParser implements FormatParser {
     private static final long serialVersionUID = 1L;
 
     /** Groups: prefix, time, caller, message. */
+    /** The brackets and colon around a {@code log.SetPrefix} prefix: {@code [api]:}. */
+    private static final Pattern PREFIX_DECORATION = Pattern.compile("^\\[|\\]?:?$");
     private static final Pattern LINE = Pattern.compile(
             "^(?:(\\S+) )?(\\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d{6})?) (?:(\\S+\\.go:\\d+): )?(.*)$");
 
@@ -53,7 +55,7 @@ public final class GoLogParser implements FormatParser {
         if (PANIC.matcher(message).find() && level.ordinal() < Level.ERROR.ordinal()) {
             level = Level.ERROR;
         }
-        String prefix = m.group(1) == null ? null : m.group(1).replaceAll("^\\[|\\]?:?$", "");
+        String prefix = m.group(1) == null ? null : PREFIX_DECORATION.matcher(m.group(1)).replaceAll("");
         NormalizedEvent.Builder draft = LogRecords.draft(format(),
                 LogRecords.atLeastErrorWithStack(level, body.stackTrace()), body.message(), prefix, null, body.stackTrace());
         Drafts.time(draft, Timestamps.parse(m.group(2)));

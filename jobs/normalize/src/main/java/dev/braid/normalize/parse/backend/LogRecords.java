@@ -23,7 +23,6 @@ final class LogRecords {
 
     private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
     private static final Pattern LEADING_BLANK_LINES = Pattern.compile("^(?:[ \\t]*\\r?\\n)+");
-    private static final Pattern OUTER_BREAKS = Pattern.compile("^[\r\n]+|[\r\n]+$");
 
     /** A level word opening the message, as in {@code WARN disk full}, {@code error: x} or {@code [ERROR] x}. */
     private static final Pattern LEADING_LEVEL = Pattern.compile(
@@ -61,8 +60,28 @@ final class LogRecords {
     /** The record's first line and the rest (null for a single line), outer line breaks dropped. */
     record Lines(String first, String rest) {}
 
+    static String withoutTrailingBreaks(String text) {
+        int end = text.length();
+        while (end > 0 && isBreak(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+
+    private static String withoutLeadingBreaks(String text) {
+        int start = 0;
+        while (start < text.length() && isBreak(text.charAt(start))) {
+            start++;
+        }
+        return text.substring(start);
+    }
+
+    private static boolean isBreak(char c) {
+        return c == '\r' || c == '\n';
+    }
+
     static Lines lines(String text) {
-        String trimmed = OUTER_BREAKS.matcher(text).replaceAll("");
+        String trimmed = withoutTrailingBreaks(withoutLeadingBreaks(text));
         Matcher m = LINE_BREAK.matcher(trimmed);
         if (!m.find()) {
             return new Lines(trimmed, null);

@@ -37,6 +37,9 @@ public final class JUnitXmlParser implements FormatParser {
     private static final String FORMAT = "junit-xml";
 
     /** Turns parse errors into exceptions instead of the default handler's lines on stderr. */
+    /** One secure builder per thread: builders are not thread-safe, and making one per report is costly. */
+    private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(JUnitXmlParser::secureBuilder);
+
     private static final ErrorHandler RETHROW = new ErrorHandler() {
         @Override
         public void warning(SAXParseException e) {
@@ -217,7 +220,10 @@ public final class JUnitXmlParser implements FormatParser {
 
     private static Document read(String xml) throws ParseException {
         try {
-            return secureBuilder().parse(new InputSource(new StringReader(xml)));
+            DocumentBuilder builder = BUILDER.get();
+            builder.reset();
+            builder.setErrorHandler(RETHROW);
+            return builder.parse(new InputSource(new StringReader(xml)));
         } catch (SAXParseException e) {
             throw ParseException.unparseable("junit-xml is not well-formed at line " + e.getLineNumber()
                     + " column " + e.getColumnNumber() + ": " + e.getMessage());
@@ -240,9 +246,7 @@ public final class JUnitXmlParser implements FormatParser {
             factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
             factory.setXIncludeAware(false);
             factory.setExpandEntityReferences(false);
-            DocumentBuilder builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(RETHROW);
-            return builder;
+            return factory.newDocumentBuilder();
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK XML parser lacks a required security feature", e);
         }
