@@ -6,7 +6,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
 class ErrorSignaturesTest {
+
+    /** The signature as first written: each replacement run over the whole line, in order. */
+    private static final List<Replacement> REFERENCE = Stream.of(new String[][] {
+            {"[a-zA-Z][a-zA-Z0-9+.-]*://\\S+", "<url>"},
+            {"[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+", "<email>"},
+            {"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", "<uuid>"},
+            {"\\b\\d{1,3}(\\.\\d{1,3}){3}(:\\d+)?\\b", "<ip>"},
+            {"(?<![\\w/])(/[\\w@.~-]+){2,}/?", "<path>"},
+            {"[A-Za-z]:\\\\[^\\s:]+", "<path>"},
+            {"\\b0x[0-9a-fA-F]+\\b", "<hex>"},
+            {"\\b(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,}\\b", "<hex>"},
+            {"\\b(?=[A-Za-z0-9_-]*\\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}\\b", "<id>"},
+            {"-?\\b\\d+(\\.\\d+)?\\b", "<n>"},
+            {"\\s+", " "},
+    }).map(regexAndWith -> new Replacement(Pattern.compile(regexAndWith[0]), regexAndWith[1])).toList();
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -29,4 +48,23 @@ class ErrorSignaturesTest {
         assertThat(ErrorSignatures.of("java.lang.IllegalStateException: cart 17 is empty\n\tat shop.Cart.checkout(Cart.java:88)"))
                 .isEqualTo("java.lang.IllegalStateException: cart <n> is empty");
     }
+
+    @Test
+    void everyFixtureLineAndGeneratedMessageGetsTheSignatureOfTheRegexChain() {
+        Stream.concat(FixtureStrings.fixtureLines(), FixtureStrings.generatedMessages(50_000)).forEach(message ->
+                assertThat(ErrorSignatures.of(message)).as(message).isEqualTo(reference(message)));
+    }
+
+    private static String reference(String message) {
+        String text = message.strip();
+        int end = text.indexOf('\n');
+        String line = end < 0 ? text : text.substring(0, end);
+        for (Replacement replacement : REFERENCE) {
+            line = replacement.pattern().matcher(line).replaceAll(replacement.with());
+        }
+        line = line.strip();
+        return line.length() > 300 ? line.substring(0, 300) : line;
+    }
+
+    private record Replacement(Pattern pattern, String with) {}
 }
