@@ -3,6 +3,7 @@ package dev.braid.correlate.model;
 import static dev.braid.testing.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.schema.ChainLink;
 import dev.braid.schema.CloseReason;
 import dev.braid.schema.CorrelatedTrace;
@@ -31,17 +32,20 @@ class TraceSizeBoundTest {
     private static final long SPACING = 1_000;
     private static final int FIRST_ERROR_AT = 1_000;
     private static final String FIRST_ERROR = id(FIRST_ERROR_AT);
+    /** What the large trace keeps, as measured when the bound was first written. */
+    private static final int KEPT = 43;
+    private static final int KEPT_BYTES = 25_207;
 
     private final TraceSizeBound bound = new TraceSizeBound(MAX_BYTES);
 
     @Test
     void aLargeTraceIsCutToTheBound() {
         CorrelatedTrace trace = largeTraceWithErrors();
-        assertThat(TraceSizeBound.serializedSize(trace)).isGreaterThan(MAX_BYTES);
+        assertThat(AvroRecords.encode(trace).length).isGreaterThan(MAX_BYTES);
 
         CorrelatedTrace bounded = bound.apply(trace);
 
-        assertThat(TraceSizeBound.serializedSize(bounded)).isLessThanOrEqualTo(MAX_BYTES);
+        assertThat(AvroRecords.encode(bounded).length).isLessThanOrEqualTo(MAX_BYTES);
         assertThat(bounded.getEvents()).hasSizeGreaterThan(20);
     }
 
@@ -124,7 +128,25 @@ class TraceSizeBoundTest {
         List<String> kept = bounded.getEvents().stream().map(TraceEvent::getId).toList();
         assertThat(kept).isNotEmpty()
                 .isEqualTo(trace.getEvents().subList(0, kept.size()).stream().map(TraceEvent::getId).toList());
-        assertThat(TraceSizeBound.serializedSize(bounded)).isLessThanOrEqualTo(MAX_BYTES);
+        assertThat(AvroRecords.encode(bounded).length).isLessThanOrEqualTo(MAX_BYTES);
+    }
+
+    @Test
+    void aTraceOfExactlyTheBoundComesBackWholeAndOneByteMoreIsCut() {
+        CorrelatedTrace trace = build(List.of(
+                logLine(0, Source.BACKEND, Level.INFO), logLine(1, Source.BROWSER, Level.ERROR), request(2)));
+        int size = AvroRecords.encode(trace).length;
+
+        assertThat(new TraceSizeBound(size).apply(trace)).isSameAs(trace);
+        assertThat(new TraceSizeBound(size - 1).apply(trace).getEventsLeftOut()).isPositive();
+    }
+
+    @Test
+    void theCutFallsWhereItAlwaysHas() {
+        CorrelatedTrace bounded = bound.apply(largeTraceWithErrors());
+
+        assertThat(bounded.getEvents()).hasSize(KEPT);
+        assertThat(AvroRecords.encode(bounded)).hasSize(KEPT_BYTES);
     }
 
     @Test
