@@ -16,11 +16,22 @@ import java.util.List;
 /** Decodes the plain Avro binary values Braid writes, as a data consumer with the schema jar would. */
 public final class AvroRecords {
 
+    /**
+     * One reader per record class: building one costs more than the read of a small record, and a
+     * reader with its schema set is safe to share between threads (AVRO-3531).
+     */
+    private static final ClassValue<SpecificDatumReader<?>> READERS = new ClassValue<>() {
+        @Override
+        protected SpecificDatumReader<?> computeValue(Class<?> type) {
+            return new SpecificDatumReader<>(type);
+        }
+    };
+
     private AvroRecords() {}
 
     public static <T extends SpecificRecord> T decode(byte[] value, Class<T> type) {
         try {
-            return new SpecificDatumReader<>(type).read(null, DecoderFactory.get().binaryDecoder(value, null));
+            return reader(type).read(null, DecoderFactory.get().binaryDecoder(value, null));
         } catch (IOException e) {
             throw new UncheckedIOException("not a " + type.getSimpleName(), e);
         }
@@ -37,6 +48,11 @@ public final class AvroRecords {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends SpecificRecord> SpecificDatumReader<T> reader(Class<T> type) {
+        return (SpecificDatumReader<T>) READERS.get(type);
     }
 
     public static <T extends SpecificRecord> List<T> decodeAll(List<ConsumerRecord<byte[], byte[]>> records, Class<T> type) {
