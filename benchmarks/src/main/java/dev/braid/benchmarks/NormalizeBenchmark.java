@@ -1,45 +1,19 @@
 package dev.braid.benchmarks;
 
-import dev.braid.connectors.BraidKafka;
-import dev.braid.connectors.JobDefaults;
-import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.RawRecord;
-import dev.braid.connectors.TopicSpec;
-import dev.braid.connectors.Topics;
-import dev.braid.embedded.EmbeddedKafka;
 import dev.braid.normalize.NormalizeConfig;
-import dev.braid.normalize.NormalizeJob;
 import dev.braid.normalize.functions.RawRecordNormalizer;
-import dev.braid.schema.CorrelationKeys;
-import dev.braid.schema.Level;
-import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
-import dev.braid.testing.BoundedSources;
-import dev.braid.testing.KafkaTestClient;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Prints three figures for the normalize job: the CPU cost of normalizing one record per format
- * (parse, id, redaction, Avro build) on one thread, the end-to-end throughput of the job on an
- * embedded broker and a local Flink (parallelism 2, RocksDB, exactly-once checkpoints), and the
- * limit of that frame measured in the same run: a pass-through job over the same raw records,
- * sources and Avro exactly-once sink, which only maps each record to a minimal event, so that the
- * job's speed is a ratio to what its own frame allows.
+ * Prints the CPU cost of normalizing one record per format (parse, deterministic id, redaction of
+ * every string, Avro build) on one thread. The jobs' end-to-end speed, as a ratio to their frame's
+ * limit, is {@link PipelineBenchmark}'s.
  *
  * <pre>mvn -B -q install -DskipTests && mvn -B -q -pl benchmarks exec:exec</pre>
  */
@@ -48,7 +22,6 @@ public final class NormalizeBenchmark {
     private static final long T0 = 1_795_255_200_000L;
     private static final int WARMUP_ROUNDS = 20_000;
     private static final int MEASURED_ROUNDS = 100_000;
-    private static final int PIPELINE_RECORDS = 200_000;
 
     private NormalizeBenchmark() {}
 
@@ -57,7 +30,6 @@ public final class NormalizeBenchmark {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.version"));
         perRecordCost();
-        pipelineThroughput();
     }
 
     private static void perRecordCost() {
@@ -86,89 +58,6 @@ public final class NormalizeBenchmark {
             throw new IllegalStateException("benchmark sample was rejected: " + result.deadLetter().getDetail());
         }
         sink += result.events().size();
-    }
-
-    private static void pipelineThroughput() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Configuration settings = new Configuration();
-            settings.set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            settings.set(NormalizeConfig.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
-            NormalizeConfig config = NormalizeConfig.from(settings);
-            Topics topics = config.topics();
-            kafka.createTopics(topics.all());
-            KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers());
-            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(PIPELINE_RECORDS);
-            // Shipped now, whatever the events' own (fixed) times: retention judges the Kafka timestamp.
-            long shipped = System.currentTimeMillis();
-            for (int i = 0; i < PIPELINE_RECORDS; i++) {
-                boolean browser = i % 4 == 0;
-                String value = browser ? cdpRequest(i) : pinoLine(i);
-                records.add(new ProducerRecord<>(topics.raw(browser ? Source.BROWSER : Source.BACKEND), null, shipped,
-                        ("stream-" + (i % 16)).getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
-            }
-            client.send(records);
-
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
-            JobDefaults.apply(env, config.checkpointInterval());
-            NormalizeJob.wire(env, config, BoundedSources.raw(kafka.bootstrapServers(), topics));
-            long start = System.nanoTime();
-            env.execute("normalize benchmark");
-            double seconds = (System.nanoTime() - start) / 1e9;
-            int written = client.readCommitted(topics.events()).size();
-            System.out.println("End-to-end job on the embedded broker (parallelism 2, RocksDB, exactly-once, incl. start-up):");
-            System.out.printf("  %,d raw records -> %,d events committed in %.1f s = %,.0f records/s%n",
-                    PIPELINE_RECORDS, written, seconds, PIPELINE_RECORDS / seconds);
-
-            String limitTopic = "bench.pass-through";
-            kafka.createTopics(List.of(new TopicSpec(limitTopic, topics.all().stream()
-                    .filter(spec -> spec.name().equals(topics.events())).findFirst().orElseThrow().partitions(), Map.of())));
-            StreamExecutionEnvironment limit = StreamExecutionEnvironment.createLocalEnvironment(2);
-            JobDefaults.apply(limit, config.checkpointInterval());
-            passThrough(limit, config, BoundedSources.raw(kafka.bootstrapServers(), topics), limitTopic);
-            long limitStart = System.nanoTime();
-            limit.execute("pass-through limit");
-            double limitSeconds = (System.nanoTime() - limitStart) / 1e9;
-            int passed = client.readCommitted(limitTopic).size();
-            System.out.println("The frame's limit: the same sources and exactly-once Avro sink, each record only mapped:");
-            System.out.printf("  %,d raw records -> %,d records committed in %.1f s = %,.0f records/s; normalize runs at %.2f x the limit%n",
-                    PIPELINE_RECORDS, passed, limitSeconds, PIPELINE_RECORDS / limitSeconds, limitSeconds / seconds);
-            System.out.printf("  JVM heap used after the run: %d MiB (broker, Flink and benchmark in one JVM)%n",
-                    (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
-        }
-    }
-
-    /**
-     * Kafka to Kafka with nothing between but a map to the smallest valid event carrying the raw
-     * value as its message: the cost of the frame every Braid job pays (deserialization, network,
-     * checkpoints, transactions, Avro), without the job's own work.
-     */
-    private static void passThrough(StreamExecutionEnvironment env, NormalizeConfig config,
-            Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources, String topic) {
-        DataStream<RawRecord> raw = null;
-        for (Map.Entry<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> source : sources.entrySet()) {
-            String name = "pass-through-" + source.getKey().name().toLowerCase();
-            DataStream<RawRecord> stream = env.fromSource(source.getValue(), WatermarkStrategy.noWatermarks(), name,
-                    TypeInformation.of(RawRecord.class)).uid(name);
-            raw = raw == null ? stream : raw.union(stream);
-        }
-        raw.map(NormalizeBenchmark::minimalEvent, new AvroTypeInfo<>(NormalizedEvent.class)).uid("pass-through-map")
-                .sinkTo(BraidKafka.exactlyOnceSink(config.kafka(), topic, NormalizedEvent.class, event -> event.getId(),
-                        event -> event.getEventTime().toEpochMilli(), config.kafka().transactionalIdPrefix("bench", "pass-through")))
-                .uid("pass-through-sink");
-    }
-
-    private static NormalizedEvent minimalEvent(RawRecord raw) {
-        Instant shipped = Instant.ofEpochMilli(raw.timestamp);
-        return NormalizedEvent.newBuilder()
-                .setId(raw.topic + "/" + raw.partition + "/" + raw.offset)
-                .setEventTime(shipped)
-                .setIngestTime(shipped)
-                .setSource(raw.source)
-                .setKind("raw")
-                .setLevel(Level.INFO)
-                .setKeys(CorrelationKeys.newBuilder().build())
-                .setMessage(new String(raw.value, StandardCharsets.UTF_8))
-                .build();
     }
 
     private static Map<String, RawRecord> samples() {

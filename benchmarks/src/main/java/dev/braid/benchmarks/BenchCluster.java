@@ -1,0 +1,122 @@
+package dev.braid.benchmarks;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * One local Flink cluster for every job of a benchmark run, with RocksDB state and checkpoints in
+ * directories the benchmark can measure, and every metric kept in memory so the benchmark can
+ * read how many records each job's sources have emitted.
+ */
+final class BenchCluster implements AutoCloseable {
+
+    /** Enough slots for the three jobs side by side at parallelism 2. */
+    private static final int SLOTS = 6;
+
+    private final InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
+    private final Path stateDir;
+    private final MiniCluster cluster;
+
+    BenchCluster() throws Exception {
+        stateDir = Files.createTempDirectory("braid-bench-");
+        Configuration config = metrics.addToConfiguration(new Configuration());
+        config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        config.set(RocksDBOptions.LOCAL_DIRECTORIES, rocksDbDir().toString());
+        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir().toUri().toString());
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(SLOTS).build());
+        cluster.start();
+    }
+
+    /** Submits a job wired by {@code wiring} at this parallelism and returns at once. */
+    JobClient submit(String name, int parallelism, Consumer<StreamExecutionEnvironment> wiring) throws Exception {
+        TestStreamEnvironment.setAsContext(cluster, parallelism);
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            wiring.accept(env);
+            return env.executeAsync(name);
+        } finally {
+            TestStreamEnvironment.unsetAsContext();
+        }
+    }
+
+    /** How many records the job's sources whose operator name passes {@code source} have emitted so far. */
+    long emitted(JobID job, Predicate<String> source) {
+        long sum = 0;
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : metrics.getMetricsByGroup().entrySet()) {
+            Map<String, String> variables = group.getKey().getAllVariables();
+            String operator = variables.get("<operator_name>");
+            if (job.toString().equals(variables.get("<job_id>")) && operator != null && source.test(operator)
+                    && group.getValue().get("numRecordsOut") instanceof Counter count) {
+                sum += count.getCount();
+            }
+        }
+        return sum;
+    }
+
+    /** The bytes of a canonical savepoint of the job's state, taken now. */
+    long savepointBytes(JobClient job) throws Exception {
+        Path target = Files.createTempDirectory(stateDir, "savepoint-");
+        job.triggerSavepoint(target.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        return bytesUnder(target);
+    }
+
+    Path rocksDbDir() {
+        return stateDir.resolve("rocksdb");
+    }
+
+    Path checkpointDir() {
+        return stateDir.resolve("checkpoints");
+    }
+
+    static long bytesUnder(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    return 0; // RocksDB and checkpoints delete files while we count
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    static void cancelAll(List<JobClient> jobs) throws Exception {
+        for (JobClient job : jobs) {
+            job.cancel().get();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}
