@@ -20,8 +20,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -77,11 +79,21 @@ final class BenchCluster implements AutoCloseable {
         return sum;
     }
 
-    /** The bytes of a canonical savepoint of the job's state, taken now. */
+    /** The bytes of a canonical savepoint of the job's state, taken as soon as all its tasks run. */
     long savepointBytes(JobClient job) throws Exception {
         Path target = Files.createTempDirectory(stateDir, "savepoint-");
-        job.triggerSavepoint(target.toUri().toString(), SavepointFormatType.CANONICAL).get();
-        return bytesUnder(target);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            try {
+                job.triggerSavepoint(target.toUri().toString(), SavepointFormatType.CANONICAL).get();
+                return bytesUnder(target);
+            } catch (ExecutionException notAllRunning) {
+                if (System.nanoTime() > deadline) {
+                    throw notAllRunning;
+                }
+                Thread.sleep(200); // a retry interval: the condition is the savepoint's success
+            }
+        }
     }
 
     Path rocksDbDir() {

@@ -23,6 +23,7 @@ import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.testing.BoundedSources;
+import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaTestClient;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -420,10 +421,10 @@ public final class PipelineBenchmark {
                             + " out-of-orderness %d s); %d s per level, first quarter skipped; ms from the raw record's own time:",
                     Options.CHECKPOINT_INTERVAL.defaultValue().toSeconds(), gap.toSeconds(), correlate.outOfOrderness().toSeconds(),
                     settings.levelLength().toSeconds()));
-            table.add(String.format("  %-4s %5s %9s %9s %8s %-23s %-23s %-23s", "par.", "load", "offered/s", "achieved", "CPU-s/s",
-                    "raw -> event p50/p99/max", "-> trace beyond gap", "-> alert"));
+            table.add(String.format("  %-4s %5s %9s %9s %8s  %-30s %-30s %-30s", "par.", "load", "offered/s", "achieved", "CPU-s/s",
+                    "raw -> event p50/p99/max (n)", "-> trace, beyond the gap", "-> alert"));
         }
-        table.add(String.format("  %-4d %4d%% %,9.0f %,9.0f %8.2f %-23s %-23s %-23s", parallelism, loadPercent, rate, sent / seconds,
+        table.add(String.format("  %-4d %4d%% %,9.0f %,9.0f %8.2f  %-30s %-30s %-30s", parallelism, loadPercent, rate, sent / seconds,
                 cpuSeconds / seconds, latencies.events.summary(warmUp, Long.MAX_VALUE), latencies.traces.summary(warmUp, lastClosable),
                 latencies.alerts.summary(warmUp, Long.MAX_VALUE)));
     }
@@ -616,21 +617,11 @@ public final class PipelineBenchmark {
     /** Every topic under a fresh suffix, the raw ones too unless the saturation runs' loaded ones should be read. */
     private Configuration freshTopics(String run, boolean freshRaw) {
         String suffix = run + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Configuration config = new Configuration();
-        config.set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        Configuration config = FreshTopics.on(kafka.bootstrapServers(), suffix);
         config.set(KafkaSettings.INSTANCE_ID, suffix);
-        for (Source source : Source.values()) {
-            config.set(Topics.rawOption(source), freshRaw || !rawTopics.containsKey(source)
-                    ? "raw." + source.name().toLowerCase() + "." + suffix : rawTopics.get(source));
+        if (!freshRaw) {
+            rawTopics.forEach((source, topic) -> config.set(Topics.rawOption(source), topic));
         }
-        config.set(Topics.EVENTS, "events." + suffix);
-        config.set(Topics.DEAD_LETTERS, "dead-letters." + suffix);
-        config.set(Topics.TRACES, "traces." + suffix);
-        config.set(Topics.LATE_EVENTS, "late-events." + suffix);
-        for (AlertFamily family : AlertFamily.values()) {
-            config.set(Topics.alertsOption(family), "alerts." + family.name().toLowerCase() + "." + suffix);
-        }
-        config.set(Topics.FIXES, "fixes." + suffix);
         return config;
     }
 

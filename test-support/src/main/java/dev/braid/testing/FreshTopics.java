@@ -16,9 +16,13 @@ public final class FreshTopics {
 
     /** Every Braid topic under a random suffix, plus the broker's address; create them with {@link Topics#all()}. */
     public static Configuration on(KafkaBrokerExtension kafka) {
-        String run = UUID.randomUUID().toString().substring(0, 8);
+        return on(kafka.bootstrapServers(), UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** Every Braid topic under the suffix {@code run}, plus the broker's address. */
+    public static Configuration on(String bootstrapServers, String run) {
         Configuration config = new Configuration();
-        config.set(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers);
         for (Source source : Source.values()) {
             config.set(Topics.rawOption(source), "raw." + source.name().toLowerCase() + "." + run);
         }
