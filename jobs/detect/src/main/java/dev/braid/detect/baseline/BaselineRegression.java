@@ -62,7 +62,7 @@ public final class BaselineRegression implements StateRule {
         String name = tracked.type().getSimpleName();
         events.filter(tracked::selects).uid(tracked.uid() + "-select").name(name + " events")
                 .keyBy(tracked::key, Types.STRING)
-                .process(new KeepStats<>(tracked, forgetAfter), Types.VOID).uid(tracked.uid()).name("keep " + name)
+                .transform("keep " + name, Types.VOID, new KeepStats<>(tracked, forgetAfter)).uid(tracked.uid())
                 // State is read from savepoints, not emitted; the sink keeps the operator in the graph.
                 .sinkTo(new DiscardingSink<>()).uid(tracked.uid() + "-end").name(name + " kept");
     }

@@ -19,7 +19,6 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,7 +90,9 @@ class KeepStatsTest {
                 for (NormalizedEvent event : batch) {
                     harness.processElement(event, event.getEventTime().toEpochMilli());
                 }
-                checkpoint = harness.snapshot(++checkpointId, checkpointId);
+                // As a task checkpoints: the operator's pre-barrier work, then the snapshot.
+                harness.prepareSnapshotPreBarrier(++checkpointId);
+                checkpoint = harness.snapshot(checkpointId, checkpointId);
             }
         }
         try (KeyedOneInputStreamOperatorTestHarness<String, NormalizedEvent, Void> harness = harness(backend, checkpoint)) {
@@ -112,7 +113,7 @@ class KeepStatsTest {
     }
 
     private static OneInputStreamOperator<NormalizedEvent, Void> operator() {
-        return new KeyedProcessOperator<>(new KeepStats<>(ENDPOINTS, FORGET_AFTER));
+        return new KeepStats<>(ENDPOINTS, FORGET_AFTER);
     }
 
     private static Map<String, EndpointStats> stateOf(KeyedOneInputStreamOperatorTestHarness<String, NormalizedEvent, Void> harness)
