@@ -3,7 +3,9 @@ package dev.braid.benchmarks;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.metrics.Counter;
@@ -37,6 +39,8 @@ final class BenchCluster implements AutoCloseable {
 
     /** Enough slots for the three jobs side by side at parallelism 2. */
     private static final int SLOTS = 6;
+    /** 160 MiB of RocksDB memory per slot, as a 1 GiB task manager with default fractions gives its slots. */
+    private static final MemorySize MANAGED_MEMORY = MemorySize.ofMebiBytes(SLOTS * 160);
 
     private final InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
     private final Path stateDir;
@@ -46,6 +50,9 @@ final class BenchCluster implements AutoCloseable {
         stateDir = Files.createTempDirectory("braid-bench-");
         Configuration config = metrics.addToConfiguration(new Configuration());
         config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        // MiniCluster's default of 128 MiB leaves each of six slots too little for RocksDB's write
+        // buffers, so every memtable flushes almost at once; a task manager's default is ~0.5 GiB.
+        config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY);
         config.set(RocksDBOptions.LOCAL_DIRECTORIES, rocksDbDir().toString());
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir().toUri().toString());
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()

@@ -14,8 +14,10 @@ import dev.braid.normalize.NormalizeJob;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
@@ -54,6 +56,8 @@ final class LocalJobs {
 
     /** The REST API listens on the loopback only: anyone who reaches it can cancel the jobs. */
     private static final String REST_HOST = "localhost";
+    /** RocksDB memory per slot: about what a 1 GiB task manager with default fractions gives each of its slots. */
+    private static final MemorySize MANAGED_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(160);
 
     private LocalJobs() {}
 
@@ -95,6 +99,9 @@ final class LocalJobs {
     static StreamExecutionEnvironment environment(int parallelism, Path stateDir, String restorePath, Checkpointing checkpointing,
                                                   int restPort, int metricsPort) {
         Configuration local = new Configuration();
+        // The local MiniCluster's 128 MiB default starves RocksDB's write buffers (every memtable
+        // flushes at once); give each slot what a default task manager gives it.
+        local.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY_PER_SLOT.multiply(parallelism));
         local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
         if (restorePath != null) {
             local.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
