@@ -50,11 +50,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -212,13 +214,18 @@ public final class PipelineBenchmark {
         return all;
     }
 
-    private Map<String, Integer> alertsByRule(Topics topics) {
-        Map<String, Integer> rules = new java.util.TreeMap<>();
+    /** Per rule, how many alerts opened and how many revisions of them were published in all. */
+    private Map<String, String> alertsByRule(Topics topics) {
+        Map<String, Set<String>> opened = new TreeMap<>();
+        Map<String, Integer> revisions = new HashMap<>();
         for (AlertFamily family : AlertFamily.values()) {
             for (Alert alert : AvroRecords.decodeAll(client.readCommitted(topics.alerts(family)), Alert.class)) {
-                rules.merge(alert.getRule(), 1, Integer::sum);
+                opened.computeIfAbsent(alert.getRule(), rule -> new HashSet<>()).add(alert.getId());
+                revisions.merge(alert.getRule(), 1, Integer::sum);
             }
         }
+        Map<String, String> rules = new TreeMap<>();
+        opened.forEach((rule, ids) -> rules.put(rule, ids.size() + " (" + revisions.get(rule) + " revisions)"));
         return rules;
     }
 
