@@ -20,19 +20,14 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.StreamSupport;
 
 /**
@@ -52,7 +47,7 @@ import java.util.stream.StreamSupport;
  * history known so far. State stays bounded: a held trace is
  * removed when emitted, the history keeps the newest {@code maxCommitsPerBranch} commits and one
  * pass time per test, and all of it has a TTL backstop. Trimming and attribution scan the kept
- * commits, so each costs O(maxCommitsPerBranch).
+ * commits, so each costs O(maxCommitsPerBranch); a timer reads only the held traces it releases.
  */
 public final class AttributeCommits extends KeyedCoProcessFunction<String, NormalizedEvent, CorrelatedTrace, CorrelatedTrace> {
 
@@ -77,6 +72,10 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
     private transient MapState<String, CorrelatedTrace> heldTraces;
     // Processing time each held trace is released at if the watermark has not reached its end.
     private transient MapState<String, Long> releaseAt;
+    // The held traces by the time of each of their two timers, so that a timer reads only the
+    // traces it releases: a backlog holds thousands under one branch.
+    private transient MapState<Long, List<String>> heldByEnd;
+    private transient MapState<Long, List<String>> heldByRelease;
 
     private final long quiet;
 
@@ -124,6 +123,14 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
         MapStateDescriptor<String, Long> releaseDescriptor = new MapStateDescriptor<>("release-at", Types.STRING, Types.LONG);
         releaseDescriptor.enableTimeToLive(ttl);
         releaseAt = getRuntimeContext().getMapState(releaseDescriptor);
+        MapStateDescriptor<Long, List<String>> byEndDescriptor =
+                new MapStateDescriptor<>("held-by-end", Types.LONG, Types.LIST(Types.STRING));
+        MapStateDescriptor<Long, List<String>> byReleaseDescriptor =
+                new MapStateDescriptor<>("held-by-release", Types.LONG, Types.LIST(Types.STRING));
+        byEndDescriptor.enableTimeToLive(ttl);
+        byReleaseDescriptor.enableTimeToLive(ttl);
+        heldByEnd = getRuntimeContext().getMapState(byEndDescriptor);
+        heldByRelease = getRuntimeContext().getMapState(byReleaseDescriptor);
         commits = getRuntimeContext().getMapState(commitsDescriptor);
         lastPassByTest = getRuntimeContext().getMapState(passByTestDescriptor);
         lastPassOnBranch = getRuntimeContext().getState(passOnBranchDescriptor);
@@ -158,6 +165,8 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
         long release = ctx.timerService().currentProcessingTime() + quiet;
         heldTraces.put(key, trace);
         releaseAt.put(key, release);
+        addTo(heldByEnd, end, key);
+        addTo(heldByRelease, release, key);
         ctx.timerService().registerEventTimeTimer(end);
         ctx.timerService().registerProcessingTimeTimer(release);
     }
@@ -166,38 +175,69 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CorrelatedTrace> out) throws Exception {
         boolean wallTime = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
-        Map<String, Long> released = new HashMap<>(); // key -> the other kind of timer it had
-        for (Map.Entry<String, CorrelatedTrace> held : heldTraces.entries()) {
-            Long release = releaseAt.get(held.getKey());
-            long end = held.getValue().getEnd().toEpochMilli();
-            boolean due = wallTime ? release != null && release <= timestamp : end <= timestamp;
-            if (due) {
-                out.collect(attribute(held.getValue()));
-                released.put(held.getKey(), wallTime ? Long.valueOf(end) : release);
-            }
-        }
-        for (String key : released.keySet()) {
+        MapState<Long, List<String>> due = wallTime ? heldByRelease : heldByEnd;
+        List<String> keys = due.get(timestamp);
+        due.remove(timestamp);
+        for (String key : keys != null ? keys : heldWithoutIndexDueAt(timestamp, wallTime)) {
+            CorrelatedTrace trace = heldTraces.get(key);
+            Long release = releaseAt.get(key);
             heldTraces.remove(key);
             releaseAt.remove(key);
-        }
-        deleteTimersNoHeldTraceNeeds(released.values(), wallTime, ctx.timerService());
-    }
-
-    /** A released trace's other timer goes too, unless a trace still held shares its time. */
-    private void deleteTimersNoHeldTraceNeeds(Collection<Long> times, boolean eventTimers, TimerService timers) throws Exception {
-        Set<Long> needed = new HashSet<>();
-        for (Map.Entry<String, CorrelatedTrace> held : heldTraces.entries()) {
-            needed.add(eventTimers ? held.getValue().getEnd().toEpochMilli() : releaseAt.get(held.getKey()));
-        }
-        for (Long time : times) {
-            if (time != null && !needed.contains(time)) {
-                if (eventTimers) {
-                    timers.deleteEventTimeTimer(time);
-                } else {
-                    timers.deleteProcessingTimeTimer(time);
-                }
+            if (trace == null) {
+                continue; // expired by the TTL backstop
+            }
+            out.collect(attribute(trace));
+            if (wallTime) {
+                removeFrom(heldByEnd, trace.getEnd().toEpochMilli(), key, ctx.timerService()::deleteEventTimeTimer);
+            } else if (release != null) {
+                removeFrom(heldByRelease, release, key, ctx.timerService()::deleteProcessingTimeTimer);
             }
         }
+    }
+
+    /**
+     * The held traces due at {@code timestamp} when no index names them: those held by a version
+     * that kept no index, restored from its savepoint. Their other timers are left to fire and find nothing.
+     */
+    private List<String> heldWithoutIndexDueAt(long timestamp, boolean wallTime) throws Exception {
+        List<String> dueKeys = new ArrayList<>();
+        for (Map.Entry<String, CorrelatedTrace> held : heldTraces.entries()) {
+            Long release = releaseAt.get(held.getKey());
+            boolean due = wallTime ? release != null && release <= timestamp : held.getValue().getEnd().toEpochMilli() <= timestamp;
+            if (due) {
+                dueKeys.add(held.getKey());
+            }
+        }
+        return dueKeys;
+    }
+
+    private static void addTo(MapState<Long, List<String>> index, long time, String key) throws Exception {
+        List<String> keys = index.get(time);
+        List<String> updated = keys == null ? new ArrayList<>() : new ArrayList<>(keys);
+        updated.add(key);
+        index.put(time, updated);
+    }
+
+    /** Takes a released trace out of its other timer's entry, and the timer too when no held trace is left on it. */
+    private static void removeFrom(MapState<Long, List<String>> index, long time, String key, TimerDeletion deleteTimer)
+            throws Exception {
+        List<String> keys = index.get(time);
+        if (keys == null) {
+            return;
+        }
+        List<String> left = new ArrayList<>(keys);
+        left.remove(key);
+        if (left.isEmpty()) {
+            index.remove(time);
+            deleteTimer.at(time);
+        } else {
+            index.put(time, left);
+        }
+    }
+
+    @FunctionalInterface
+    private interface TimerDeletion {
+        void at(long time);
     }
 
     private void remember(Commit commit, NormalizedEvent event) throws Exception {

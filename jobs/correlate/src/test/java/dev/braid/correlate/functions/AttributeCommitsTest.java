@@ -13,6 +13,7 @@ import dev.braid.schema.SuspectCommit;
 import dev.braid.schema.TestStatus;
 import dev.braid.schema.TraceKind;
 
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -203,7 +205,8 @@ class AttributeCommitsTest {
 
         watermark(210 * SECOND - 1);
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.numKeyedStateEntries()).as("the held trace and its release time").isEqualTo(historyEntries + 2);
+        assertThat(harness.numKeyedStateEntries()).as("the held trace, its release time and its place under each timer")
+                .isEqualTo(historyEntries + 4);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         watermark(210 * SECOND);
@@ -292,6 +295,54 @@ class AttributeCommitsTest {
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
+    @Test
+    void traceReleasedByTheQuietGapLeavesTheTimerItSharesWithATraceStillHeld() throws Exception {
+        threeCommitsOnMain();
+        int historyEntries = harness.numKeyedStateEntries();
+        trace("t-1", failingTest("fail-1", 210 * SECOND, null));
+        harness.setProcessingTime(Duration.ofSeconds(30).toMillis());
+        trace("t-2", Events.backendError("err-1", 210 * SECOND, REPO, MAIN));
+
+        harness.setProcessingTime(Duration.ofMinutes(1).toMillis());
+        assertThat(single().getTraceId()).as("t-1's quiet gap ran out").isEqualTo("t-1");
+        assertThat(harness.numEventTimeTimers()).as("t-2 still waits on the same end").isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).as("t-2's own quiet gap").isEqualTo(1);
+
+        watermark(210 * SECOND);
+        assertThat(harness.extractOutputValues()).extracting(CorrelatedTrace::getTraceId).containsExactly("t-1", "t-2");
+        assertNoTraceHeld(historyEntries);
+    }
+
+    @Test
+    void tracesHeldByAVersionWithoutTheTimerIndexAreStillReleasedByTheirTimers() throws Exception {
+        threeCommitsOnMain();
+        int historyEntries = harness.numKeyedStateEntries();
+        trace("t-1", failingTest("fail-1", 210 * SECOND, null));
+        trace("t-2", Events.backendError("err-1", 300 * SECOND, REPO, MAIN));
+        asRestoredFromAVersionWithoutTheTimerIndex();
+
+        watermark(210 * SECOND);
+        assertThat(single().getTraceId()).isEqualTo("t-1");
+
+        harness.setProcessingTime(Duration.ofMinutes(1).toMillis());
+        assertThat(harness.extractOutputValues()).extracting(CorrelatedTrace::getTraceId).containsExactly("t-1", "t-2");
+        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE)); // t-2's event-time timer fires and finds nothing
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(historyEntries);
+    }
+
+    /** Empties the held traces' timer index, as a savepoint of a version that kept none restores. */
+    private void asRestoredFromAVersionWithoutTheTimerIndex() throws Exception {
+        KeyedCoProcessOperator<?, ?, ?, ?> operator = (KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator();
+        AttributeCommits function = (AttributeCommits) operator.getUserFunction();
+        operator.setCurrentKey(REPO + '|' + MAIN);
+        for (String index : List.of("heldByEnd", "heldByRelease")) {
+            Field field = AttributeCommits.class.getDeclaredField(index);
+            field.setAccessible(true);
+            ((MapState<?, ?>) field.get(function)).clear();
+        }
+    }
+
     private void threeCommitsOnMain() {
         history(Events.commit(C1, MINUTE, REPO, MAIN, "Add login form", "Ana"));
         history(Events.commit(C2, 2 * MINUTE, REPO, MAIN, "Tighten password rules", "Ben"));
@@ -332,6 +383,7 @@ class AttributeCommitsTest {
     private void assertNoTraceHeld(int historyEntries) {
         assertThat(harness.numKeyedStateEntries()).isEqualTo(historyEntries);
         assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     private static List<String> shas(CorrelatedTrace trace) {
