@@ -100,6 +100,18 @@ final class BenchCluster implements AutoCloseable {
         return sum;
     }
 
+    /** The sum of the job's counters named {@code name}, over all its operators and subtasks. */
+    long counted(JobID job, String name) {
+        long sum = 0;
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : metrics.getMetricsByGroup().entrySet()) {
+            if (job.toString().equals(group.getKey().getAllVariables().get("<job_id>"))
+                    && group.getValue().get(name) instanceof Counter count) {
+                sum += count.getCount();
+            }
+        }
+        return sum;
+    }
+
     private List<Counter> findSourceCounters(JobID job, Predicate<String> source) {
         List<Counter> found = new ArrayList<>();
         for (Map.Entry<MetricGroup, Map<String, Metric>> group : metrics.getMetricsByGroup().entrySet()) {

@@ -10,8 +10,11 @@ import dev.braid.connectors.TopicSpec;
 import dev.braid.connectors.Topics;
 import dev.braid.correlate.CorrelateConfig;
 import dev.braid.correlate.CorrelateJob;
+import dev.braid.correlate.functions.AssembleTraces;
+import dev.braid.correlate.functions.BundleErrors;
 import dev.braid.detect.DetectConfig;
 import dev.braid.detect.DetectJob;
+import dev.braid.detect.functions.CountLateEvents;
 import dev.braid.embedded.EmbeddedKafka;
 import dev.braid.normalize.NormalizeConfig;
 import dev.braid.normalize.NormalizeJob;
@@ -26,6 +29,7 @@ import dev.braid.testing.BoundedSources;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaTestClient;
 
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -90,6 +94,7 @@ public final class PipelineBenchmark {
     private final Settings settings;
     /** The raw topics every run reads; the rest are fresh per run. */
     private final Map<Source, String> rawTopics = new LinkedHashMap<>();
+    private final Map<String, JobID> eventsJobs = new HashMap<>();
     private final Table table = new Table();
 
     /** The printed table, line by line as the runs finish. */
@@ -211,6 +216,10 @@ public final class PipelineBenchmark {
         table.add(String.format("  published: %,d events and %,d dead letters; %,d trace versions; alerts %s",
                 events, client.readCommitted(normalized.deadLetters()).size(),
                 client.readCommitted(Topics.from(correlateRun).traces()).size(), alertsByRule(Topics.from(detectRun))));
+        JobID correlate = eventsJobs.get("correlate");
+        table.add(String.format("  behind the watermark: detect %,d late events; correlate %,d events replayed, %,d traces replayed, %,d errors too late to anchor a bundle",
+                cluster.counted(eventsJobs.get("detect"), CountLateEvents.LATE_EVENTS), cluster.counted(correlate, BundleErrors.REPLAYED),
+                cluster.counted(correlate, AssembleTraces.REPLAYED), cluster.counted(correlate, BundleErrors.LATE_FOR_BUNDLE)));
         return all;
     }
 
@@ -277,6 +286,7 @@ public final class PipelineBenchmark {
                         BoundedSources.avro(kafka.bootstrapServers(), eventsTopic, NormalizedEvent.class));
             }
         });
+        eventsJobs.put(name, job.getJobID());
         return measure(name, job, EVENT_SOURCES, events);
     }
 
