@@ -1,5 +1,7 @@
 package dev.braid.benchmarks;
 
+import dev.braid.testing.FlinkMiniCluster;
+
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -88,10 +90,11 @@ final class BenchCluster implements AutoCloseable {
      * source task that starts later is seen by then) and read from the list in between.
      */
     long emitted(JobID job, Predicate<String> source) {
-        SourceCounters known = sourceCounters.get(new SourceQuery(job, source));
+        SourceQuery query = new SourceQuery(job, source);
+        SourceCounters known = sourceCounters.get(query);
         if (known == null || System.nanoTime() - known.foundAt() > RESCAN_NANOS) {
             known = new SourceCounters(findSourceCounters(job, source), System.nanoTime());
-            sourceCounters.put(new SourceQuery(job, source), known);
+            sourceCounters.put(query, known);
         }
         long sum = 0;
         for (Counter counter : known.counters()) {
@@ -102,14 +105,7 @@ final class BenchCluster implements AutoCloseable {
 
     /** The sum of the job's counters named {@code name}, over all its operators and subtasks. */
     long counted(JobID job, String name) {
-        long sum = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> group : metrics.getMetricsByGroup().entrySet()) {
-            if (job.toString().equals(group.getKey().getAllVariables().get("<job_id>"))
-                    && group.getValue().get(name) instanceof Counter count) {
-                sum += count.getCount();
-            }
-        }
-        return sum;
+        return FlinkMiniCluster.counted(metrics, job, name);
     }
 
     private List<Counter> findSourceCounters(JobID job, Predicate<String> source) {
