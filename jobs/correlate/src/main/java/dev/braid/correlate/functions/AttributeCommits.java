@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.stream.StreamSupport;
 
 /**
@@ -219,7 +220,7 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
     }
 
     /** Takes a released trace out of its other timer's entry, and the timer too when no held trace is left on it. */
-    private static void removeFrom(MapState<Long, List<String>> index, long time, String key, TimerDeletion deleteTimer)
+    private static void removeFrom(MapState<Long, List<String>> index, long time, String key, LongConsumer deleteTimer)
             throws Exception {
         List<String> keys = index.get(time);
         if (keys == null) {
@@ -229,15 +230,10 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
         left.remove(key);
         if (left.isEmpty()) {
             index.remove(time);
-            deleteTimer.at(time);
+            deleteTimer.accept(time);
         } else {
             index.put(time, left);
         }
-    }
-
-    @FunctionalInterface
-    private interface TimerDeletion {
-        void at(long time);
     }
 
     private void remember(Commit commit, NormalizedEvent event) throws Exception {
