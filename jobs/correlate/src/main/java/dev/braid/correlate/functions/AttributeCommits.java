@@ -19,6 +19,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -57,6 +58,8 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
     public static final String COMMIT_KIND = "git.commit";
     public static final String SUSPECT_ROLE = "suspect_commit";
     public static final int MAX_SUSPECTS = 10;
+    /** Metric: held traces whose state the TTL backstop expired before a timer released them. */
+    public static final String HELD_EXPIRED = "heldTracesExpired";
 
     private static final int SHORT_SHA = 7;
     private static final int MAX_SUMMARY_CHARS = 200;
@@ -77,6 +80,7 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
     // traces it releases: a backlog holds thousands under one branch.
     private transient MapState<Long, List<String>> heldByEnd;
     private transient MapState<Long, List<String>> heldByRelease;
+    private transient Counter heldExpired;
 
     private final long quiet;
 
@@ -128,10 +132,11 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
                 new MapStateDescriptor<>("held-by-end", Types.LONG, Types.LIST(Types.STRING));
         MapStateDescriptor<Long, List<String>> byReleaseDescriptor =
                 new MapStateDescriptor<>("held-by-release", Types.LONG, Types.LIST(Types.STRING));
-        byEndDescriptor.enableTimeToLive(ttl);
-        byReleaseDescriptor.enableTimeToLive(ttl);
+        // No TTL on the index: the timers that read it remove it, and a held trace that the TTL
+        // expired must still be found by its wall timer to be counted.
         heldByEnd = getRuntimeContext().getMapState(byEndDescriptor);
         heldByRelease = getRuntimeContext().getMapState(byReleaseDescriptor);
+        heldExpired = getRuntimeContext().getMetricGroup().counter(HELD_EXPIRED);
         commits = getRuntimeContext().getMapState(commitsDescriptor);
         lastPassByTest = getRuntimeContext().getMapState(passByTestDescriptor);
         lastPassOnBranch = getRuntimeContext().getState(passOnBranchDescriptor);
@@ -184,8 +189,11 @@ public final class AttributeCommits extends KeyedCoProcessFunction<String, Norma
             Long release = releaseAt.get(key);
             heldTraces.remove(key);
             releaseAt.remove(key);
-            if (trace == null) {
-                continue; // expired by the TTL backstop
+            if (trace == null) { // expired by the TTL backstop: counted once, by its wall timer
+                if (wallTime) {
+                    heldExpired.inc();
+                }
+                continue;
             }
             out.collect(attribute(trace));
             if (wallTime) {

@@ -15,6 +15,7 @@ import dev.braid.schema.TraceKind;
 
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -329,6 +330,30 @@ class AttributeCommitsTest {
         harness.processBothWatermarks(new Watermark(Long.MAX_VALUE)); // t-2's event-time timer fires and finds nothing
         assertThat(harness.extractOutputValues()).hasSize(2);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(historyEntries);
+    }
+
+    @Test
+    void heldTraceWhoseStateTheTtlExpiredIsCountedOnceWhenItsTimersFindNothing() throws Exception {
+        threeCommitsOnMain();
+        watermark(100 * SECOND);
+        trace("t-1", failingTest("fail-1", 210 * SECOND, C3));
+
+        harness.setStateTtlProcessingTime(Duration.ofDays(8).toMillis()); // past the 7-day backstop
+        watermark(210 * SECOND);
+        assertThat(heldTracesExpired()).as("the event-time timer leaves the count to the wall timer").isZero();
+        harness.setProcessingTime(Duration.ofMinutes(1).toMillis());
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(heldTracesExpired()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers() + harness.numProcessingTimeTimers()).as("no timer left").isZero();
+    }
+
+    /** The function's counter: the plain two-input harness keeps no metrics to read back. */
+    private long heldTracesExpired() throws Exception {
+        KeyedCoProcessOperator<?, ?, ?, ?> operator = (KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator();
+        Field field = AttributeCommits.class.getDeclaredField("heldExpired");
+        field.setAccessible(true);
+        return ((Counter) field.get(operator.getUserFunction())).getCount();
     }
 
     /** Empties the held traces' timer index, as a savepoint of a version that kept none restores. */
