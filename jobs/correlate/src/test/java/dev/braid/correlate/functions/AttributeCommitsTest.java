@@ -350,22 +350,23 @@ class AttributeCommitsTest {
 
     /** The function's counter: the plain two-input harness keeps no metrics to read back. */
     private long heldTracesExpired() throws Exception {
-        KeyedCoProcessOperator<?, ?, ?, ?> operator = (KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator();
-        Field field = AttributeCommits.class.getDeclaredField("heldExpired");
-        field.setAccessible(true);
-        return ((Counter) field.get(operator.getUserFunction())).getCount();
+        return ((Counter) functionField("heldExpired")).getCount();
     }
 
     /** Empties the held traces' timer index, as a savepoint of a version that kept none restores. */
     private void asRestoredFromAVersionWithoutTheTimerIndex() throws Exception {
-        KeyedCoProcessOperator<?, ?, ?, ?> operator = (KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator();
-        AttributeCommits function = (AttributeCommits) operator.getUserFunction();
-        operator.setCurrentKey(REPO + '|' + MAIN);
+        ((KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator()).setCurrentKey(REPO + '|' + MAIN);
         for (String index : List.of("heldByEnd", "heldByRelease")) {
-            Field field = AttributeCommits.class.getDeclaredField(index);
-            field.setAccessible(true);
-            ((MapState<?, ?>) field.get(function)).clear();
+            ((MapState<?, ?>) functionField(index)).clear();
         }
+    }
+
+    /** A private field of the function under test, for what neither its output nor the harness shows. */
+    private Object functionField(String name) throws Exception {
+        Object function = ((KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction();
+        Field field = AttributeCommits.class.getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(function);
     }
 
     private void threeCommitsOnMain() {
