@@ -49,9 +49,10 @@ import java.util.Map;
  *   <li><b>Quiet input.</b> When the watermark stood still for {@code quiet} since the key's last
  *       event, the open bundles are emitted with the events they have.
  *   <li><b>Behind the watermark.</b> An event older than every open bundle could take (history
- *       shipped late, a producer whose clock lags) is <i>replayed</i>: kept by the second it
- *       arrived; an error among them anchors a bundle of the events around it, emitted
- *       {@code quiet} after it arrived, and they are forgotten {@code 2 * quiet} after arrival.
+ *       shipped late, a producer whose clock lags) is <i>replayed</i>: kept by its slot of event
+ *       time, so that a bundle reads only the slots of its window; an error among them anchors a
+ *       bundle of the events around it, emitted {@code quiet} after it arrived, and a slot is
+ *       forgotten {@code 2 * quiet} after the last event arrived in it.
  * </ul>
  * An event that arrives for the window of a bundle already emitted (when traffic resumes, or one
  * that another job's ordering put behind its error) emits that bundle again as the next version.
@@ -80,15 +81,23 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
 
     private static final long SECOND = 1000;
 
+    /** Replayed events are kept in slots of a fiftieth of the window: a bundle reads about a hundred. */
+    private static final long SLOTS_PER_WINDOW = 50;
+
     private final long window;
+    private final long slot;
     private final long quiet;
     private final Duration stateTtl;
 
     // Keyed by event time so that timers scan only the keys and read just the events a bundle
     // needs; a list per millisecond because several events may share one.
     private transient MapState<Long, List<NormalizedEvent>> eventsByTime;
-    // Replayed events, keyed by the (whole) second they arrived.
+    // Replayed errors, keyed by the (whole) second they arrived, for their anchor timers. Release
+    // 0.1.0 kept every replayed event here; a savepoint of it drains within 2 * quiet.
     private transient MapState<Long, List<NormalizedEvent>> replayedByArrival;
+    // Replayed events by the start of their slot of event time, and when each slot last gained one.
+    private transient MapState<Long, List<NormalizedEvent>> replayedBySlot;
+    private transient MapState<Long, Long> slotArrivals;
     // Bundles emitted, by anchor id: a later event in their window emits a new version.
     private transient MapState<String, EmittedBundle> emittedBundles;
     private transient ValueState<BundleProgress> progress;
@@ -98,6 +107,7 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
 
     public BundleErrors(Duration window, Duration quiet, Duration stateTtl) {
         this.window = window.toMillis();
+        this.slot = Math.max(1, this.window / SLOTS_PER_WINDOW);
         this.quiet = quiet.toMillis();
         this.stateTtl = stateTtl;
     }
@@ -145,15 +155,19 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         MapStateDescriptor<Long, List<NormalizedEvent>> byTime = new MapStateDescriptor<>("events-by-time", Types.LONG, eventList);
         MapStateDescriptor<Long, List<NormalizedEvent>> byArrival =
                 new MapStateDescriptor<>("replayed-by-arrival", Types.LONG, eventList);
+        MapStateDescriptor<Long, List<NormalizedEvent>> bySlot = new MapStateDescriptor<>("replayed-by-slot", Types.LONG, eventList);
+        MapStateDescriptor<Long, Long> arrivals = new MapStateDescriptor<>("replayed-slot-arrivals", Types.LONG, Types.LONG);
         MapStateDescriptor<String, EmittedBundle> emitted =
                 new MapStateDescriptor<>("emitted-bundles", Types.STRING, TypeInformation.of(EmittedBundle.class));
         ValueStateDescriptor<BundleProgress> progressDescriptor =
                 new ValueStateDescriptor<>("bundle-progress", TypeInformation.of(BundleProgress.class));
-        for (var descriptor : List.of(byTime, byArrival, emitted, progressDescriptor)) {
+        for (var descriptor : List.of(byTime, byArrival, bySlot, arrivals, emitted, progressDescriptor)) {
             descriptor.enableTimeToLive(ttl);
         }
         eventsByTime = getRuntimeContext().getMapState(byTime);
         replayedByArrival = getRuntimeContext().getMapState(byArrival);
+        replayedBySlot = getRuntimeContext().getMapState(bySlot);
+        slotArrivals = getRuntimeContext().getMapState(arrivals);
         emittedBundles = getRuntimeContext().getMapState(emitted);
         progress = getRuntimeContext().getState(progressDescriptor);
         lateForBundle = getRuntimeContext().getMetricGroup().counter(LATE_FOR_BUNDLE);
@@ -213,7 +227,7 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
     /** A key with no events left keeps nothing, not even its quiet check. */
     private void forgetKeyIfEmpty(TimerService timers) throws Exception {
         BundleProgress key = progress.value();
-        if (key != null && eventsByTime.isEmpty() && replayedByArrival.isEmpty()) {
+        if (key != null && eventsByTime.isEmpty() && replayedByArrival.isEmpty() && replayedBySlot.isEmpty()) {
             if (key.quietTimer != 0) {
                 timers.deleteProcessingTimeTimer(key.quietTimer);
             }
@@ -268,18 +282,29 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         }
     }
 
+    /** The anchor {@code id} at {@code time}: live, replayed in its slot, or replayed by a 0.1.0 savepoint. */
     private NormalizedEvent find(String id, long time) throws Exception {
-        List<NormalizedEvent> atTime = eventsByTime.get(time);
-        for (NormalizedEvent event : atTime == null ? List.<NormalizedEvent>of() : atTime) {
-            if (event.getId().equals(id)) {
-                return event;
-            }
+        NormalizedEvent live = withId(eventsByTime.get(time), id);
+        if (live != null) {
+            return live;
+        }
+        NormalizedEvent replayedEvent = withId(replayedBySlot.get(slotOf(time)), id);
+        if (replayedEvent != null) {
+            return replayedEvent;
         }
         for (List<NormalizedEvent> arrived : replayedByArrival.values()) {
-            for (NormalizedEvent event : arrived) {
-                if (event.getId().equals(id)) {
-                    return event;
-                }
+            NormalizedEvent kept = withId(arrived, id);
+            if (kept != null) {
+                return kept;
+            }
+        }
+        return null;
+    }
+
+    private static NormalizedEvent withId(List<NormalizedEvent> events, String id) {
+        for (NormalizedEvent event : events == null ? List.<NormalizedEvent>of() : events) {
+            if (event.getId().equals(id)) {
+                return event;
             }
         }
         return null;
@@ -315,19 +340,37 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         }
     }
 
-    /** Keeps an event behind every open bundle by the second it arrived; false for a replay of one kept. */
+    /**
+     * Keeps an event behind every open bundle in its slot, and an error also by the second it
+     * arrived, for its anchor timer; false for a replay of one kept.
+     */
     private boolean replay(NormalizedEvent event, TimerService timers) throws Exception {
         long arrival = ceilTo(timers.currentProcessingTime(), SECOND);
-        if (!addOnce(replayedByArrival, arrival, event)) {
+        long time = event.getEventTime().toEpochMilli();
+        if (!keepReplayed(event, arrival)) {
             return false;
         }
         replayed.inc();
         if (isError(event)) {
+            addOnce(replayedByArrival, arrival, event);
             timers.registerProcessingTimeTimer(arrival + quiet);
         }
         timers.registerProcessingTimeTimer(arrival + 2 * quiet);
-        arrived(event.getEventTime().toEpochMilli(), timers);
+        arrived(time, timers);
         return true;
+    }
+
+    private boolean keepReplayed(NormalizedEvent event, long arrival) throws Exception {
+        long start = slotOf(event.getEventTime().toEpochMilli());
+        if (!addOnce(replayedBySlot, start, event)) {
+            return false;
+        }
+        slotArrivals.put(start, arrival);
+        return true;
+    }
+
+    private long slotOf(long time) {
+        return Math.floorDiv(time, slot) * slot;
     }
 
     private void emitReplayedBundlesArrivedAt(long arrival, Collector<CorrelatedTrace> out) throws Exception {
@@ -336,15 +379,26 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         }
     }
 
+    /** Forgets the replayed errors that arrived by {@code arrival}, and the slots that gained nothing since. */
     private void forgetReplayedBefore(long arrival) throws Exception {
         removeKeysUpTo(replayedByArrival, arrival);
+        List<Long> idle = new ArrayList<>();
+        for (Map.Entry<Long, Long> lastArrival : slotArrivals.entries()) {
+            if (lastArrival.getValue() <= arrival) {
+                idle.add(lastArrival.getKey());
+            }
+        }
+        for (Long start : idle) {
+            replayedBySlot.remove(start);
+            slotArrivals.remove(start);
+        }
     }
 
     /**
      * Forgets the events no open bundle can need: those at or before {@code time}. When the key's
      * producer lags the watermark (its newest event is already two windows behind it), its next
-     * events arrive behind too and may need these: they are kept as replayed instead, a millisecond
-     * before the current arrival second, so they are forgotten with it but anchor nothing again.
+     * events arrive behind too and may need these: they are kept as replayed instead, arrived now,
+     * but anchor nothing again.
      */
     private void forgetLiveBefore(long time, TimerService timers) throws Exception {
         BundleProgress key = progress.value();
@@ -361,7 +415,7 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         for (Map.Entry<Long, List<NormalizedEvent>> atTime : eventsByTime.entries()) {
             if (atTime.getKey() <= time) {
                 for (NormalizedEvent event : atTime.getValue()) {
-                    addOnce(replayedByArrival, arrival - 1, event);
+                    keepReplayed(event, arrival);
                 }
                 moved.add(atTime.getKey());
             }
@@ -450,15 +504,22 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
                 atTime.getValue().forEach(event -> byId.putIfAbsent(event.getId(), event));
             }
         }
+        for (long start = slotOf(from); start <= to; start += slot) {
+            addWithin(replayedBySlot.get(start), from, to, byId);
+        }
         for (List<NormalizedEvent> arrived : replayedByArrival.values()) {
-            for (NormalizedEvent event : arrived) {
-                long time = event.getEventTime().toEpochMilli();
-                if (time >= from && time <= to) {
-                    byId.putIfAbsent(event.getId(), event);
-                }
-            }
+            addWithin(arrived, from, to, byId);
         }
         return new ArrayList<>(byId.values());
+    }
+
+    private static void addWithin(List<NormalizedEvent> events, long from, long to, Map<String, NormalizedEvent> byId) {
+        for (NormalizedEvent event : events == null ? List.<NormalizedEvent>of() : events) {
+            long time = event.getEventTime().toEpochMilli();
+            if (time >= from && time <= to) {
+                byId.putIfAbsent(event.getId(), event);
+            }
+        }
     }
 
     private static List<NormalizedEvent> errorsIn(List<NormalizedEvent> events) {

@@ -1,6 +1,7 @@
 package dev.braid.correlate.functions;
 
 import dev.braid.testing.Events;
+import dev.braid.testing.FunctionFields;
 import dev.braid.correlate.model.Traces;
 import dev.braid.schema.ChainLink;
 import dev.braid.schema.CloseReason;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -349,24 +349,15 @@ class AttributeCommitsTest {
     }
 
     /** The function's counter: the plain two-input harness keeps no metrics to read back. */
-    private long heldTracesExpired() throws Exception {
-        return ((Counter) functionField("heldExpired")).getCount();
+    private long heldTracesExpired() {
+        return FunctionFields.<Counter>of(harness, "heldExpired").getCount();
     }
 
     /** Empties the held traces' timer index, as a savepoint of a version that kept none restores. */
     private void asRestoredFromAVersionWithoutTheTimerIndex() throws Exception {
-        ((KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator()).setCurrentKey(REPO + '|' + MAIN);
         for (String index : List.of("heldByEnd", "heldByRelease")) {
-            ((MapState<?, ?>) functionField(index)).clear();
+            FunctionFields.<MapState<?, ?>>ofKey(harness, REPO + '|' + MAIN, index).clear();
         }
-    }
-
-    /** A private field of the function under test, for what neither its output nor the harness shows. */
-    private Object functionField(String name) throws Exception {
-        Object function = ((KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction();
-        Field field = AttributeCommits.class.getDeclaredField(name);
-        field.setAccessible(true);
-        return field.get(function);
     }
 
     private void threeCommitsOnMain() {

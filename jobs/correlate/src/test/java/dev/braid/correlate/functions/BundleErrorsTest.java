@@ -1,6 +1,7 @@
 package dev.braid.correlate.functions;
 
 import dev.braid.testing.Events;
+import dev.braid.testing.FunctionFields;
 import dev.braid.testing.MeteredHarness;
 import dev.braid.schema.CloseReason;
 import dev.braid.schema.CorrelatedTrace;
@@ -11,6 +12,7 @@ import dev.braid.schema.Source;
 import dev.braid.schema.TraceEvent;
 import dev.braid.schema.TraceKind;
 
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.braid.testing.Events.T0;
@@ -209,6 +212,44 @@ class BundleErrorsTest {
             assertThat(bundle.getEvents()).extracting(TraceEvent::getId)
                     .containsExactly("history-before", "history-error", "history-after");
         });
+        metered.wallClock(1_000 + 2 * Q);
+        assertNothingHeld();
+    }
+
+    @Test
+    void replayedErrorBundlesTheReplayedEventsOfItsWholeWindowEachOnceAndNothingOutsideIt() throws Exception {
+        harness.processWatermark(T0 + 7 * DAY);
+        metered.wallClock(1_000);
+        send(backendLog("before-the-window", -W - 1, Level.INFO, "checkout"));
+        send(backendLog("window-start", -W, Level.INFO, "checkout"));
+        send(backendLog("error", 0, Level.ERROR, "checkout"));
+        send(backendLog("window-end", W, Level.INFO, "checkout"));
+        send(backendLog("after-the-window", W + 1, Level.INFO, "checkout"));
+        metered.wallClock(2_000);
+        send(backendLog("window-end", W, Level.INFO, "checkout")); // shipped again a second later
+
+        metered.wallClock(1_000 + Q);
+
+        assertThat(bundles()).singleElement().satisfies(bundle -> assertThat(bundle.getEvents())
+                .extracting(TraceEvent::getId).containsExactly("window-start", "error", "window-end"));
+        assertThat(metered.count(BundleErrors.REPLAYED)).as("the second shipment is kept once").isEqualTo(5);
+        metered.wallClock(1_000 + 2 * Q);
+        assertNothingHeld();
+    }
+
+    /** Release 0.1.0 kept every replayed event by its arrival second; its savepoint drains within 2 * quiet. */
+    @Test
+    void eventReplayedIntoTheStateOfRelease010JoinsTheBundleOfAnErrorReplayedAfterTheRestore() throws Exception {
+        harness.processWatermark(T0 + 7 * DAY);
+        metered.wallClock(1_000);
+        FunctionFields.<MapState<Long, List<NormalizedEvent>>>ofKey(harness, "acme|service:checkout", "replayedByArrival")
+                .put(1_000L, new ArrayList<>(List.of(backendLog("kept-by-0.1.0", -1_000, Level.INFO, "checkout"))));
+        send(backendLog("error", 0, Level.ERROR, "checkout"));
+
+        metered.wallClock(1_000 + Q);
+
+        assertThat(bundles()).singleElement().satisfies(bundle -> assertThat(bundle.getEvents())
+                .extracting(TraceEvent::getId).containsExactly("kept-by-0.1.0", "error"));
         metered.wallClock(1_000 + 2 * Q);
         assertNothingHeld();
     }
