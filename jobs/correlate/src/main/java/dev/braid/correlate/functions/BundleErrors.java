@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Bundles events that carry no trace id around each error: for every ERROR or FATAL event, once
@@ -346,7 +347,6 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
      */
     private boolean replay(NormalizedEvent event, TimerService timers) throws Exception {
         long arrival = ceilTo(timers.currentProcessingTime(), SECOND);
-        long time = event.getEventTime().toEpochMilli();
         if (!keepReplayed(event, arrival)) {
             return false;
         }
@@ -356,7 +356,7 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
             timers.registerProcessingTimeTimer(arrival + quiet);
         }
         timers.registerProcessingTimeTimer(arrival + 2 * quiet);
-        arrived(time, timers);
+        arrived(event.getEventTime().toEpochMilli(), timers);
         return true;
     }
 
@@ -382,15 +382,8 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
     /** Forgets the replayed errors that arrived by {@code arrival}, and the slots that gained nothing since. */
     private void forgetReplayedBefore(long arrival) throws Exception {
         removeKeysUpTo(replayedByArrival, arrival);
-        List<Long> idle = new ArrayList<>();
-        for (Map.Entry<Long, Long> lastArrival : slotArrivals.entries()) {
-            if (lastArrival.getValue() <= arrival) {
-                idle.add(lastArrival.getKey());
-            }
-        }
-        for (Long start : idle) {
+        for (Long start : removeWhere(slotArrivals, lastArrival -> lastArrival <= arrival)) {
             replayedBySlot.remove(start);
-            slotArrivals.remove(start);
         }
     }
 
@@ -429,15 +422,21 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
     }
 
     private void forgetEmittedUpTo(long anchorTime) throws Exception {
-        List<String> forgotten = new ArrayList<>();
-        for (Map.Entry<String, EmittedBundle> emitted : emittedBundles.entries()) {
-            if (emitted.getValue().anchorTime <= anchorTime) {
-                forgotten.add(emitted.getKey());
+        removeWhere(emittedBundles, bundle -> bundle.anchorTime <= anchorTime);
+    }
+
+    /** Removes the entries whose value is {@code doomed}; returns their keys. */
+    private static <K, V> List<K> removeWhere(MapState<K, V> state, Predicate<V> doomed) throws Exception {
+        List<K> removed = new ArrayList<>();
+        for (Map.Entry<K, V> entry : state.entries()) {
+            if (doomed.test(entry.getValue())) {
+                removed.add(entry.getKey());
             }
         }
-        for (String id : forgotten) {
-            emittedBundles.remove(id);
+        for (K key : removed) {
+            state.remove(key);
         }
+        return removed;
     }
 
     private static void removeKeysUpTo(MapState<Long, List<NormalizedEvent>> state, long bound) throws Exception {
@@ -476,7 +475,7 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
             throws Exception {
         List<NormalizedEvent> atKey = state.get(key);
         List<NormalizedEvent> events = atKey == null ? new ArrayList<>() : atKey;
-        if (events.stream().anyMatch(e -> e.getId().equals(event.getId()))) {
+        if (withId(events, event.getId()) != null) {
             return false;
         }
         events.add(event);
