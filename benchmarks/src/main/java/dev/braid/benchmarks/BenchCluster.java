@@ -138,12 +138,27 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
-    Path rocksDbDir() {
+    private Path rocksDbDir() {
         return stateDir.resolve("rocksdb");
     }
 
-    Path checkpointDir() {
+    private Path checkpointDir() {
         return stateDir.resolve("checkpoints");
+    }
+
+    /** The size of the job's local RocksDB instances, one directory {@code job_<id>_op_...} per operator and subtask. */
+    long rocksDbBytes(JobID job) {
+        try (Stream<Path> instances = Files.list(rocksDbDir())) {
+            return instances.filter(dir -> dir.getFileName().toString().startsWith("job_" + job + "_"))
+                    .mapToLong(BenchCluster::bytesUnder).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** The size of the job's retained checkpoints, the incremental ones' shared files included. */
+    long checkpointBytes(JobID job) {
+        return bytesUnder(checkpointDir().resolve(job.toString()));
     }
 
     static long bytesUnder(Path dir) {

@@ -53,6 +53,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,6 +64,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -71,13 +73,14 @@ import java.util.function.Predicate;
  * correlate, detect and all three at once, each at saturation on {@link TelemetryMix}; then the
  * latency of raw record to event, trace and alert at 25, 50, 75 and 100 % of the measured
  * maximum, with the jobs' default configuration; state bytes per open trace and per endpoint
- * baseline; or, with {@code --soak}, heap, RSS, RocksDB and checkpoint sizes every minute.
+ * baseline; or, with {@code --soak}, how far each job has read and heap, RSS, RocksDB and
+ * checkpoint sizes every minute.
  * The broker, Flink, the load generator and the benchmark share one JVM, so the process's CPU time
  * is the CPU of everything involved.
  *
  * <pre>
  * mvn -B -q install -DskipTests
- * mvn -B -q -pl benchmarks exec:exec -Dbenchmark=dev.braid.benchmarks.PipelineBenchmark [-Dargs="--quick"]
+ * mvn -B -q -pl benchmarks exec:exec -Dbenchmark=dev.braid.benchmarks.PipelineBenchmark [-Dbenchmark.args="--quick"]
  * </pre>
  */
 public final class PipelineBenchmark {
@@ -422,7 +425,7 @@ public final class PipelineBenchmark {
         consumer.start();
         long cpuStart = processCpuNanos();
         long started = System.currentTimeMillis();
-        long sent = produceAt(topics, rate, settings.levelLength());
+        long sent = produceAt(topics, rate, settings.levelLength(), new AtomicLong());
         double seconds = (System.currentTimeMillis() - started) / 1000.0;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         producing.set(false);
@@ -447,24 +450,24 @@ public final class PipelineBenchmark {
     }
 
     /** Sends the mix at {@code rate} records per second for {@code length}; returns how many were sent. */
-    private long produceAt(Topics topics, double rate, Duration length) {
+    /** Produces the mix at {@code rate} for {@code length}, counting in {@code sent} as it goes; returns the count. */
+    private long produceAt(Topics topics, double rate, Duration length, AtomicLong sent) {
         TelemetryMix mix = new TelemetryMix();
         long start = System.nanoTime();
         long end = start + length.toNanos();
-        long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", kafka.bootstrapServers(), "linger.ms", 5, "acks", "all"),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long now = start; now < end; now = System.nanoTime()) {
                 long due = (long) ((now - start) / 1e9 * rate);
-                for (; sent < due; sent++) {
+                for (; sent.get() < due; sent.incrementAndGet()) {
                     long time = System.currentTimeMillis();
                     producer.send(record(topics, mix.next(time), time));
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // pacing: the next millisecond's records
             }
         }
-        return sent;
+        return sent.get();
     }
 
     /** What a read_committed consumer sees of events, traces and alerts, with how late it saw each. */
@@ -591,39 +594,65 @@ public final class PipelineBenchmark {
                 traces / count, detect / count));
     }
 
-    /** The three jobs at a fixed rate for the soak's length, with the process's memory and the state's size every minute. */
+    /**
+     * The three jobs at a fixed rate for the soak's length, with the process's memory, the state's size and
+     * how far each job has read every minute; then each figure's spread over the second half.
+     */
     private void soak() throws Exception {
         int parallelism = 2;
         double rate = 1_000;
         Configuration config = freshTopics("soak", true);
         Topics topics = Topics.from(config);
         kafka.createTopics(topics.all());
-        List<JobClient> jobs = new ArrayList<>(startCorrelateAndDetect(config, parallelism, Options.CHECKPOINT_INTERVAL.defaultValue()));
-        jobs.add(cluster.submit("normalize", parallelism, env -> {
+        List<JobClient> tails = startCorrelateAndDetect(config, parallelism, Options.CHECKPOINT_INTERVAL.defaultValue());
+        JobClient normalize = cluster.submit("normalize", parallelism, env -> {
             JobDefaults.apply(env, Options.CHECKPOINT_INTERVAL.defaultValue());
             NormalizeJob.wireKafka(env, NormalizeConfig.from(config));
-        }));
-        System.out.printf("Soak: all three jobs, parallelism %d, %,.0f records/s for %d min; every minute:%n", parallelism, rate,
-                settings.soak().toMinutes());
-        System.out.printf("  %6s %12s %14s %12s %14s %14s%n", "minute", "sent", "heap used MiB", "RSS MiB", "RocksDB MiB", "checkpoints MiB");
-        long[] sent = new long[1];
-        Thread producer = new Thread(() -> sent[0] = produceAt(topics, rate, settings.soak()), "soak-producer");
+        });
+        System.out.printf("Soak: all three jobs, parallelism %d, %,.0f records/s for %d min; every minute (state in MiB:"
+                + " normalize/correlate/detect):%n", parallelism, rate, settings.soak().toMinutes());
+        System.out.printf("  %6s %11s %11s %11s %11s %9s %8s %17s %17s%n", "minute", "sent", "normalized", "correlated",
+                "detected", "heap MiB", "RSS MiB", "RocksDB", "checkpoints");
+        AtomicLong sent = new AtomicLong();
+        Thread producer = new Thread(() -> produceAt(topics, rate, settings.soak(), sent), "soak-producer");
         producer.start();
+        List<JobClient> jobs = List.of(normalize, tails.get(0), tails.get(1));
+        List<double[]> rows = new ArrayList<>();
         for (long minute = 1; minute <= settings.soak().toMinutes(); minute++) {
             Thread.sleep(60_000); // the soak's own clock: one line per minute of load
             System.gc();
-            System.out.printf("  %6d %,12d %14d %12d %14.1f %14.1f%n", minute, sent[0],
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20, residentMiB(),
-                    BenchCluster.bytesUnder(cluster.rocksDbDir()) / 1048576.0, BenchCluster.bytesUnder(cluster.checkpointDir()) / 1048576.0);
+            double[] row = new double[2 + 2 * jobs.size()];
+            row[0] = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+            row[1] = residentMiB();
+            for (int i = 0; i < jobs.size(); i++) {
+                row[2 + i] = cluster.rocksDbBytes(jobs.get(i).getJobID()) / 1048576.0;
+                row[2 + jobs.size() + i] = cluster.checkpointBytes(jobs.get(i).getJobID()) / 1048576.0;
+            }
+            rows.add(row);
+            System.out.printf("  %6d %,11d %,11d %,11d %,11d %9.0f %8.0f %5.0f/%5.0f/%5.0f %5.0f/%5.0f/%5.0f%n", minute, sent.get(),
+                    cluster.emitted(normalize.getJobID(), RAW_SOURCES), cluster.emitted(tails.get(0).getJobID(), EVENT_SOURCES),
+                    cluster.emitted(tails.get(1).getJobID(), EVENT_SOURCES), row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
         }
         producer.join();
+        table.add(String.format("Soak, second half (minute %d to %d), (max - min) / min: heap %s, RSS %s;", rows.size() / 2 + 1,
+                rows.size(), spread(rows, 0), spread(rows, 1)));
+        table.add(String.format("  RocksDB: normalize %s, correlate %s, detect %s;", spread(rows, 2), spread(rows, 3), spread(rows, 4)));
+        table.add(String.format("  checkpoints: normalize %s, correlate %s, detect %s", spread(rows, 5), spread(rows, 6), spread(rows, 7)));
         BenchCluster.cancelAll(jobs);
     }
 
-    private static long residentMiB() throws Exception {
+    /** How far one figure moved over the second half of the soak, against the target of 10 %. */
+    private static String spread(List<double[]> rows, int column) {
+        DoubleSummaryStatistics half = rows.subList(rows.size() / 2, rows.size()).stream()
+                .mapToDouble(row -> row[column]).summaryStatistics();
+        double spread = (half.getMax() - half.getMin()) / half.getMin();
+        return String.format("%.1f %% (%s)", 100 * spread, spread <= 0.10 ? "flat" : "not flat");
+    }
+
+    private static double residentMiB() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
             }
         }
         return -1;
