@@ -5,6 +5,7 @@ import dev.braid.detect.functions.TrackAlerts;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.FixRule;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.detect.rules.RuleType;
 import dev.braid.detect.rules.StateRule;
@@ -100,7 +101,7 @@ public final class DetectPipeline {
                 .keyBy(AttributeInterruptions::instanceId, Types.STRING)
                 .process(new AttributeInterruptions(), EVENT_TYPE)
                 .uid(Uids.ATTRIBUTE_INTERRUPTIONS).name("attribute interruptions");
-        DataStream<NormalizedEvent> observed = events.union(interruptions);
+        ObservedEvents observed = new ObservedEvents(events, interruptions);
 
         List<DataStream<Finding>> findings = new ArrayList<>();
         List<DataStream<Fix>> fixes = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.braid.detect.functions.CountLateEvents;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.Clearing;
 import dev.braid.detect.rules.Findings;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.PatternDetector;
 import dev.braid.schema.NormalizedEvent;
 
@@ -35,14 +36,14 @@ public final class CepDetection {
     }
 
     public static <OUT> DataStream<OUT> run(
-            DataStream<NormalizedEvent> events, String rule, PatternDetector<OUT> detector, TypeInformation<OUT> type) {
+            ObservedEvents events, String rule, PatternDetector<OUT> detector, TypeInformation<OUT> type) {
         Pattern<NormalizedEvent, ?> pattern = detector.pattern();
         if (pattern.getWindowSize().isEmpty()) {
             throw new IllegalStateException(rule + "/" + detector.name() + ": a pattern without within() keeps partial matches forever");
         }
         String uid = uid(rule, detector.name());
         KeyedStream<NormalizedEvent, String> keyed = events
-                .filter(detector::selects).uid(uid + "-select").name(rule + " " + detector.name() + " events")
+                .select(detector::selects, uid + "-select", rule + " " + detector.name() + " events")
                 .keyBy(detector::key, Types.STRING);
         TypeSerializer<NormalizedEvent> serializer =
                 keyed.getType().createSerializer(keyed.getExecutionConfig().getSerializerConfig());
@@ -72,15 +73,13 @@ public final class CepDetection {
     }
 
     /** Turns the events that end a rule's situation into CLEAR findings; stateless. */
-    public static DataStream<Finding> clear(DataStream<NormalizedEvent> events, String rule, Clearing clearing) {
-        return events
-                .flatMap((NormalizedEvent event, Collector<Finding> out) -> {
-                    String key = clearing.clears(event);
-                    if (key != null) {
-                        out.collect(Findings.clear(rule, key, event, clearing.message(event)));
-                    }
-                }, new AvroTypeInfo<>(Finding.class))
-                .uid(uid(rule, clearing.name()) + "-clear").name(rule + " " + clearing.name());
+    public static DataStream<Finding> clear(ObservedEvents events, String rule, Clearing clearing) {
+        return events.flatMap((NormalizedEvent event, Collector<Finding> out) -> {
+            String key = clearing.clears(event);
+            if (key != null) {
+                out.collect(Findings.clear(rule, key, event, clearing.message(event)));
+            }
+        }, new AvroTypeInfo<>(Finding.class), uid(rule, clearing.name()) + "-clear", rule + " " + clearing.name());
     }
 
     /** Hands each match to the detector. */

@@ -2,6 +2,7 @@ package dev.braid.detect.cep;
 
 import dev.braid.detect.functions.MatchRuns;
 import dev.braid.detect.model.Finding;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.RunDetector;
 import dev.braid.schema.NormalizedEvent;
 
@@ -19,10 +20,10 @@ public final class RunDetection {
 
     private RunDetection() {}
 
-    public static DataStream<Finding> run(DataStream<NormalizedEvent> events, String rule, RunDetector detector) {
+    public static DataStream<Finding> run(ObservedEvents events, String rule, RunDetector detector) {
         String uid = CepDetection.uid(rule, detector.name());
         KeyedStream<NormalizedEvent, String> keyed = events
-                .filter(detector::selects).uid(uid + "-select").name(rule + " " + detector.name() + " events")
+                .select(detector::selects, uid + "-select", rule + " " + detector.name() + " events")
                 .keyBy(detector::key, Types.STRING);
         return keyed.transform(rule + " " + detector.name(), new AvroTypeInfo<>(Finding.class),
                         new ResumingOperator(new MatchRuns(detector), keyed.getType().createSerializer(keyed.getExecutionConfig().getSerializerConfig())))

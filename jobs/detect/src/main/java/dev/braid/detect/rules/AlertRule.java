@@ -1,12 +1,11 @@
 package dev.braid.detect.rules;
 
 import dev.braid.detect.model.Finding;
-import dev.braid.schema.NormalizedEvent;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** A rule that raises alerts: it adds its operators to the pipeline and returns its findings. */
 public interface AlertRule extends RuleType {
 
-    DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec);
+    DataStream<Finding> detect(ObservedEvents events, RuleSpec spec);
 }

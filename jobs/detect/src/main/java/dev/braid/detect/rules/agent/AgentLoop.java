@@ -7,9 +7,10 @@ import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.Clearing;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.RunDetector;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.schema.AgentStep;
 import dev.braid.schema.NormalizedEvent;
 
@@ -56,7 +57,7 @@ public final class AgentLoop implements AlertRule {
     }
 
     @Override
-    public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
+    public DataStream<Finding> detect(ObservedEvents events, RuleSpec spec) {
         return RunDetection.run(events, RULE, new TooManyAttempts(spec.count("max-attempts"), spec.duration("window")))
                 .union(RunDetection.run(events, RULE,
                         new RepeatedState(spec.count("repeats"), spec.count("of-last"), spec.duration("window"))))

@@ -3,6 +3,7 @@ package dev.braid.detect.rules.agent;
 import dev.braid.detect.cep.CepDetection;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.FixRule;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.PatternDetector;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
@@ -47,7 +48,7 @@ public final class ErrorToSuccess implements FixRule {
     }
 
     @Override
-    public DataStream<Fix> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
+    public DataStream<Fix> detect(ObservedEvents events, RuleSpec spec) {
         return CepDetection.run(events, RULE, new Detector(spec.duration("window")), new AvroTypeInfo<>(Fix.class));
     }
 

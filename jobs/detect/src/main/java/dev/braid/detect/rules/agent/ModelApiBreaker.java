@@ -7,9 +7,10 @@ import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.Clearing;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.RunDetector;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.schema.LlmCall;
 import dev.braid.schema.NormalizedEvent;
 
@@ -44,7 +45,7 @@ public final class ModelApiBreaker implements AlertRule {
     }
 
     @Override
-    public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
+    public DataStream<Finding> detect(ObservedEvents events, RuleSpec spec) {
         return RunDetection.run(events, RULE, new Detector(spec.count("failures"), spec.duration("window")))
                 .union(CepDetection.clear(events, RULE, new CallSucceeded()));
     }

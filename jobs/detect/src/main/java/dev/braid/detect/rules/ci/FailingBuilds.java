@@ -5,9 +5,10 @@ import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.RunDetector;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.schema.AgentStep;
 import dev.braid.schema.CiJob;
 import dev.braid.schema.NormalizedEvent;
@@ -46,7 +47,7 @@ public final class FailingBuilds implements AlertRule {
     }
 
     @Override
-    public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
+    public DataStream<Finding> detect(ObservedEvents events, RuleSpec spec) {
         return RunDetection.run(events, RULE, new Detector(spec.key(), spec.count("threshold"), spec.duration("window")));
     }
 

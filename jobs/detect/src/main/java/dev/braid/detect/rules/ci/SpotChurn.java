@@ -5,9 +5,10 @@ import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
-import dev.braid.detect.rules.RunDetector;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
+import dev.braid.detect.rules.RunDetector;
 import dev.braid.schema.CiInstance;
 import dev.braid.schema.NormalizedEvent;
 
@@ -44,7 +45,7 @@ public final class SpotChurn implements AlertRule {
     }
 
     @Override
-    public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
+    public DataStream<Finding> detect(ObservedEvents events, RuleSpec spec) {
         return RunDetection.run(events, RULE, new Detector(spec.count("threshold"), spec.duration("window")));
     }
 

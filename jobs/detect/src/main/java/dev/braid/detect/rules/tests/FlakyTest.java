@@ -6,6 +6,7 @@ import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
 import dev.braid.detect.rules.Findings;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.CorrelationKeys;
@@ -53,10 +54,10 @@ public final class FlakyTest implements AlertRule {
     }
 
     @Override
-    public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
+    public DataStream<Finding> detect(ObservedEvents events, RuleSpec spec) {
         String uid = CepDetection.uid(RULE, FLIP);
         KeyedStream<NormalizedEvent, String> keyed = events
-                .filter(FlakyTest::selects).uid(uid + "-select").name(RULE + " " + FLIP + " events")
+                .select(FlakyTest::selects, uid + "-select", RULE + " " + FLIP + " events")
                 .keyBy(FlakyTest::key, Types.STRING);
         return keyed.transform(RULE + " " + FLIP, new AvroTypeInfo<>(Finding.class),
                         new ResumingOperator(new JudgeFlips(spec.duration("window")),

@@ -3,6 +3,7 @@ package dev.braid.detect.rules.tests;
 import dev.braid.detect.model.Finding;
 import dev.braid.detect.rules.AlertRule;
 import dev.braid.detect.rules.EventFields;
+import dev.braid.detect.rules.ObservedEvents;
 import dev.braid.detect.rules.RuleSchema;
 import dev.braid.detect.rules.RuleSpec;
 import dev.braid.schema.CorrelationKeys;
@@ -45,9 +46,9 @@ public final class TestRegression implements AlertRule {
     }
 
     @Override
-    public DataStream<Finding> detect(DataStream<NormalizedEvent> events, RuleSpec spec) {
+    public DataStream<Finding> detect(ObservedEvents events, RuleSpec spec) {
         return events
-                .filter(TestRegression::isHistory).uid(UID + "-select").name(RULE + " commits and results")
+                .select(TestRegression::isHistory, UID + "-select", RULE + " commits and results")
                 .keyBy(TestRegression::branchKey, Types.STRING)
                 .process(new TestRegressions(spec.count("max-suspects"), spec.count("max-commits"), spec.duration("history")),
                         new AvroTypeInfo<>(Finding.class))
