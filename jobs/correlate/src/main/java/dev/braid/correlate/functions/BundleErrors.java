@@ -43,7 +43,8 @@ import java.util.function.Predicate;
  * <p>Keyed by {@link #bundleKey}. An event is kept until the watermark passes
  * {@code eventTime + 2 * window}: the last bundle that can hold it is anchored {@code window}
  * after it and emitted {@code window} later still. Cleanup timers are rounded up to whole windows,
- * so a key has at most one per window besides one per error.
+ * so a key has at most one per window besides one per error; only they forget events, as each
+ * forgetting reads all of the key's.
  *
  * <p>Wall time steps in where event time cannot:
  * <ul>
@@ -212,8 +213,11 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CorrelatedTrace> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            emitBundlesAnchoredAt(timestamp - window, out);
-            forgetLiveBefore(timestamp - 2 * window, ctx.timerService());
+            // The anchor's own cleanup timer, at least a window later, forgets what this one could: each
+            // forgetting scans the key's events, and a busy key has an anchor timer per error.
+            if (!emitBundlesAnchoredAt(timestamp - window, out)) {
+                forgetLiveBefore(timestamp - 2 * window, ctx.timerService());
+            }
         } else {
             emitReplayedBundlesArrivedAt(timestamp - quiet, out);
             forgetReplayedBefore(timestamp - 2 * quiet);
@@ -241,11 +245,15 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
      * Emits the bundles of the errors whose window ends now. Every error at {@code anchorTime} is
      * an anchor: one that came too late for its window arrived after this timer's time had passed,
      * so it cannot be here.
+     *
+     * @return whether an error anchors a bundle at {@code anchorTime}
      */
-    private void emitBundlesAnchoredAt(long anchorTime, Collector<CorrelatedTrace> out) throws Exception {
-        for (NormalizedEvent anchor : errorsIn(eventsByTime.get(anchorTime))) {
+    private boolean emitBundlesAnchoredAt(long anchorTime, Collector<CorrelatedTrace> out) throws Exception {
+        List<NormalizedEvent> anchors = errorsIn(eventsByTime.get(anchorTime));
+        for (NormalizedEvent anchor : anchors) {
             emit(anchor, out);
         }
+        return !anchors.isEmpty();
     }
 
     /**
