@@ -250,8 +250,11 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
      */
     private boolean emitBundlesAnchoredAt(long anchorTime, Collector<CorrelatedTrace> out) throws Exception {
         List<NormalizedEvent> anchors = errorsIn(eventsByTime.get(anchorTime));
-        for (NormalizedEvent anchor : anchors) {
-            emit(anchor, out);
+        if (!anchors.isEmpty()) {
+            List<NormalizedEvent> around = eventsWithin(anchorTime - window, anchorTime + window);
+            for (NormalizedEvent anchor : anchors) {
+                emit(anchor, around, out);
+            }
         }
         return !anchors.isEmpty();
     }
@@ -264,7 +267,16 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
      */
     private boolean emit(NormalizedEvent anchor, Collector<CorrelatedTrace> out) throws Exception {
         long anchorTime = anchor.getEventTime().toEpochMilli();
-        List<NormalizedEvent> events = eventsWithin(anchorTime - window, anchorTime + window);
+        return emit(anchor, eventsWithin(anchorTime - window, anchorTime + window), out);
+    }
+
+    /**
+     * The same, with the bundle taken from {@code around}, the key's events of a span that holds
+     * the anchor's window: reading the key's events once serves every anchor in that span.
+     */
+    private boolean emit(NormalizedEvent anchor, List<NormalizedEvent> around, Collector<CorrelatedTrace> out) throws Exception {
+        long anchorTime = anchor.getEventTime().toEpochMilli();
+        List<NormalizedEvent> events = within(around, anchorTime - window, anchorTime + window);
         EmittedBundle before = emittedBundles.get(anchor.getId());
         if (before != null && events.size() <= before.events) {
             return false;
@@ -275,39 +287,32 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
         return true;
     }
 
-    /** An event arrived in the window of bundles that came out already: they come out again with it. */
+    /**
+     * An event arrived in the window of bundles that came out already: they come out again with it,
+     * all taken from one read of the events their windows span.
+     */
     private void emitAgainAround(long time, Collector<CorrelatedTrace> out) throws Exception {
         List<String> anchors = new ArrayList<>();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
         for (Map.Entry<String, EmittedBundle> emitted : emittedBundles.entries()) {
-            if (Math.abs(emitted.getValue().anchorTime - time) <= window) {
+            long anchorTime = emitted.getValue().anchorTime;
+            if (Math.abs(anchorTime - time) <= window) {
                 anchors.add(emitted.getKey());
+                first = Math.min(first, anchorTime);
+                last = Math.max(last, anchorTime);
             }
         }
+        if (anchors.isEmpty()) {
+            return;
+        }
+        List<NormalizedEvent> around = eventsWithin(first - window, last + window);
         for (String id : anchors) {
-            NormalizedEvent anchor = find(id, emittedBundles.get(id).anchorTime);
+            NormalizedEvent anchor = withId(around, id);
             if (anchor != null) {
-                emit(anchor, out);
+                emit(anchor, around, out);
             }
         }
-    }
-
-    /** The anchor {@code id} at {@code time}: live, replayed in its slot, or replayed by a 0.1.0 savepoint. */
-    private NormalizedEvent find(String id, long time) throws Exception {
-        NormalizedEvent live = withId(eventsByTime.get(time), id);
-        if (live != null) {
-            return live;
-        }
-        NormalizedEvent replayedEvent = withId(replayedBySlot.get(slotOf(time)), id);
-        if (replayedEvent != null) {
-            return replayedEvent;
-        }
-        for (List<NormalizedEvent> arrived : replayedByArrival.values()) {
-            NormalizedEvent kept = withId(arrived, id);
-            if (kept != null) {
-                return kept;
-            }
-        }
-        return null;
     }
 
     private static NormalizedEvent withId(List<NormalizedEvent> events, String id) {
@@ -518,6 +523,18 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
             addWithin(arrived, from, to, byId);
         }
         return new ArrayList<>(byId.values());
+    }
+
+    /** Those of the events with times in {@code [from, to]}, in their order. */
+    private static List<NormalizedEvent> within(List<NormalizedEvent> events, long from, long to) {
+        List<NormalizedEvent> within = new ArrayList<>();
+        for (NormalizedEvent event : events) {
+            long time = event.getEventTime().toEpochMilli();
+            if (time >= from && time <= to) {
+                within.add(event);
+            }
+        }
+        return within;
     }
 
     private static void addWithin(List<NormalizedEvent> events, long from, long to, Map<String, NormalizedEvent> byId) {

@@ -27,6 +27,7 @@ import java.util.List;
 import static dev.braid.testing.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class BundleErrorsTest {
 
@@ -276,6 +277,24 @@ class BundleErrorsTest {
 
         assertThat(bundles()).extracting(CorrelatedTrace::getVersion).containsExactly(1, 2);
         assertThat(bundles().get(1).getEvents()).extracting(TraceEvent::getId).containsExactly("written-before", "error");
+    }
+
+    @Test
+    void lateEventInTheWindowsOfTwoEmittedBundlesEmitsEachAgainWithTheEventsOfItsOwnWindowOnly() throws Exception {
+        send(backendLog("only-first", -3_000, Level.INFO, "checkout"));
+        send(backendLog("first", 0, Level.ERROR, "checkout"));
+        send(backendLog("second", 4_000, Level.ERROR, "checkout"));
+        send(backendLog("only-second", 8_500, Level.INFO, "checkout"));
+        harness.processWatermark(T0 + 4_000 + W);
+
+        send(backendLog("late-between", 2_000, Level.INFO, "checkout"));
+
+        assertThat(bundles()).extracting(CorrelatedTrace::getTraceId, CorrelatedTrace::getVersion).containsExactly(
+                tuple("bundle:first", 1), tuple("bundle:second", 1), tuple("bundle:first", 2), tuple("bundle:second", 2));
+        assertThat(bundles().get(2).getEvents()).extracting(TraceEvent::getId)
+                .containsExactly("only-first", "first", "late-between", "second");
+        assertThat(bundles().get(3).getEvents()).extracting(TraceEvent::getId)
+                .containsExactly("first", "late-between", "second", "only-second");
     }
 
     @Test
