@@ -48,12 +48,13 @@ final class BenchCluster implements AutoCloseable {
 
     private static final long RESCAN_NANOS = Duration.ofSeconds(1).toNanos();
 
-    private record SourceQuery(JobID job, Predicate<String> source) {}
+    private record CounterQuery(JobID job, Predicate<String> operators, String counter) {}
 
-    private record SourceCounters(List<Counter> counters, long foundAt) {}
+    private record FoundCounters(List<Counter> counters, long foundAt) {}
 
+    private static final MemorySize NETWORK_MEMORY = MemorySize.ofMebiBytes(256);
     private final InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
-    private final Map<SourceQuery, SourceCounters> sourceCounters = new HashMap<>();
+    private final Map<CounterQuery, FoundCounters> foundCounters = new HashMap<>();
     private final Path stateDir;
     private final MiniCluster cluster;
 
@@ -64,6 +65,10 @@ final class BenchCluster implements AutoCloseable {
         // MiniCluster's default of 128 MiB leaves each of six slots too little for RocksDB's write
         // buffers, so every memtable flushes almost at once; a task manager's default is ~0.5 GiB.
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY);
+        // Its 64 MiB of network buffers, shared by three jobs of parallelism 2, ran out ("memory
+        // usage 118 %"), and a step stalled for tens of seconds; a task manager's default is ~100 MiB.
+        config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, NETWORK_MEMORY);
+        config.set(TaskManagerOptions.NETWORK_MEMORY_MAX, NETWORK_MEMORY);
         config.set(RocksDBOptions.LOCAL_DIRECTORIES, rocksDbDir().toString());
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir().toUri().toString());
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
@@ -90,11 +95,19 @@ final class BenchCluster implements AutoCloseable {
      * source task that starts later is seen by then) and read from the list in between.
      */
     long emitted(JobID job, Predicate<String> source) {
-        SourceQuery query = new SourceQuery(job, source);
-        SourceCounters known = sourceCounters.get(query);
+        return records(new CounterQuery(job, source, "numRecordsOut"));
+    }
+
+    /** How many records the job's operators whose name passes {@code operator} have received so far; as {@link #emitted}. */
+    long received(JobID job, Predicate<String> operator) {
+        return records(new CounterQuery(job, operator, "numRecordsIn"));
+    }
+
+    private long records(CounterQuery query) {
+        FoundCounters known = foundCounters.get(query);
         if (known == null || System.nanoTime() - known.foundAt() > RESCAN_NANOS) {
-            known = new SourceCounters(findSourceCounters(job, source), System.nanoTime());
-            sourceCounters.put(query, known);
+            known = new FoundCounters(findCounters(query), System.nanoTime());
+            foundCounters.put(query, known);
         }
         long sum = 0;
         for (Counter counter : known.counters()) {
@@ -108,13 +121,13 @@ final class BenchCluster implements AutoCloseable {
         return FlinkMiniCluster.counted(metrics, job, name);
     }
 
-    private List<Counter> findSourceCounters(JobID job, Predicate<String> source) {
+    private List<Counter> findCounters(CounterQuery query) {
         List<Counter> found = new ArrayList<>();
         for (Map.Entry<MetricGroup, Map<String, Metric>> group : metrics.getMetricsByGroup().entrySet()) {
             Map<String, String> variables = group.getKey().getAllVariables();
             String operator = variables.get("<operator_name>");
-            if (job.toString().equals(variables.get("<job_id>")) && operator != null && source.test(operator)
-                    && group.getValue().get("numRecordsOut") instanceof Counter count) {
+            if (query.job().toString().equals(variables.get("<job_id>")) && operator != null && query.operators().test(operator)
+                    && group.getValue().get(query.counter()) instanceof Counter count) {
                 found.add(count);
             }
         }
