@@ -453,8 +453,7 @@ public final class PipelineBenchmark {
                 latencies.alerts.summary(warmUp, Long.MAX_VALUE)));
     }
 
-    /** Sends the mix at {@code rate} records per second for {@code length}; returns how many were sent. */
-    /** Produces the mix at {@code rate} for {@code length}, counting in {@code sent} as it goes; returns the count. */
+    /** Sends the mix at {@code rate} records per second for {@code length}, counting in {@code sent} as it goes; returns the count. */
     private long produceAt(Topics topics, double rate, Duration length, AtomicLong sent) {
         TelemetryMix mix = new TelemetryMix();
         long start = System.nanoTime();

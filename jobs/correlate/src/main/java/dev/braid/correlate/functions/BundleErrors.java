@@ -527,14 +527,9 @@ public final class BundleErrors extends KeyedProcessFunction<String, NormalizedE
 
     /** Those of the events with times in {@code [from, to]}, in their order. */
     private static List<NormalizedEvent> within(List<NormalizedEvent> events, long from, long to) {
-        List<NormalizedEvent> within = new ArrayList<>();
-        for (NormalizedEvent event : events) {
-            long time = event.getEventTime().toEpochMilli();
-            if (time >= from && time <= to) {
-                within.add(event);
-            }
-        }
-        return within;
+        Map<String, NormalizedEvent> byId = new LinkedHashMap<>();
+        addWithin(events, from, to, byId);
+        return new ArrayList<>(byId.values());
     }
 
     private static void addWithin(List<NormalizedEvent> events, long from, long to, Map<String, NormalizedEvent> byId) {
