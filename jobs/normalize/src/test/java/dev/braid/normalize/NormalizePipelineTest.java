@@ -6,7 +6,7 @@ import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.Topics;
 import dev.braid.normalize.functions.MergeStackTraces;
-import dev.braid.normalize.redact.SecretCorpus;
+import dev.braid.testing.SecretCorpus;
 import dev.braid.schema.DeadLetter;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.NormalizedEvent;

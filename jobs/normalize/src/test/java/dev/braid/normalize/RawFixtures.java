@@ -1,7 +1,7 @@
 package dev.braid.normalize;
 
 import dev.braid.connectors.Topics;
-import dev.braid.normalize.redact.SecretCorpus;
+import dev.braid.testing.SecretCorpus;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Source;
 import dev.braid.testing.Fixtures;

@@ -7,6 +7,8 @@ import dev.braid.schema.Level;
 import dev.braid.schema.NetworkRequest;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
+import dev.braid.testing.SecretCorpus;
+import dev.braid.testing.SecretCorpus.Lookalike;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,9 +29,54 @@ class RedactorTest {
         return SecretCorpus.all();
     }
 
+    static List<Lookalike> lookalikes() {
+        return SecretCorpus.lookalikes();
+    }
+
     @Test
-    void corpusHoldsAtLeastThirtyShapes() {
-        assertThat(corpus()).hasSizeGreaterThanOrEqualTo(30);
+    void corpusHoldsAtLeastSixtyShapesWithTheIssuersUsersMeet() {
+        List<String> texts = corpus().stream().map(SecretCorpus::text).toList();
+
+        assertThat(corpus()).hasSizeGreaterThanOrEqualTo(60);
+        assertThat(corpus()).extracting(SecretCorpus::shape).doesNotHaveDuplicates();
+        for (String shape : List.of("AccountKey=", "hf_", "pypi-", "dckr_pat_", "shpat_", "ya29.", "xox", "sk_live_",
+                "glpat-", "npm_", "SG.", "postgres://", "mysql://", "mongodb+srv://")) {
+            assertThat(texts).as("a sample of %s", shape).anyMatch(text -> text.contains(shape));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("lookalikes")
+    void textThatOnlyLooksLikeASecretComesThroughUntouched(Lookalike lookalike) {
+        assertThat(redactor.redact(lookalike.text())).isEqualTo(lookalike.text());
+    }
+
+    @Test
+    void aPrivateKeyCutOffInsideAJsonStringIsMaskedToTheCut() {
+        String text = "{\"private_key_id\":\"k1\",\"pk\":\"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\nBKcwggSjAgEAAoIBAQC7";
+
+        assertThat(redactor.redact(text)).isEqualTo(
+                "{\"private_key_id\":\"k1\",\"pk\":\"-----BEGIN PRIVATE KEY-----[REDACTED]");
+    }
+
+    @Test
+    void aPasswordInJsonNestedInJsonNestedInJsonIsMasked() {
+        String twice = "{\"message\":\"{\\\"body\\\":\\\"{\\\\\\\"password\\\\\\\":\\\\\\\"deepPass77\\\\\\\"}\\\"}\"}";
+
+        assertThat(redactor.redact(twice)).doesNotContain("deepPass77").contains("[REDACTED]\\\\\\\"}");
+    }
+
+    @Test
+    void aSecretAtTheStartOfAnEscapedLineInJsonTextIsMasked() {
+        assertThat(redactor.redact("{\"message\":\"deploy\\npassword: escLine42\\nghp_abcdefghijklmnopqrstuvwxyz0123456789\"}"))
+                .isEqualTo("{\"message\":\"deploy\\npassword: [REDACTED]\\n[REDACTED]\"}");
+    }
+
+    @Test
+    void aSecretIsMaskedOnceWhateverRulesItMatches() {
+        assertThat(redactor.redact("export GITHUB_TOKEN=\"ghp_abcdefghijklmnopqrstuvwxyz0123456789\""))
+                .isEqualTo("export GITHUB_TOKEN=\"[REDACTED]\"");
+        assertThat(redactor.redact("token=ghp_abcdefghijklmnopqrstuvwxyz0123456789")).isEqualTo("token=[REDACTED]");
     }
 
     @ParameterizedTest
