@@ -31,8 +31,9 @@ public final class KafkaOptions {
             description = "A Kafka client property, passed through, e.g. -X security.protocol=SASL_SSL.")
     Map<String, String> properties = new LinkedHashMap<>();
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "A Kafka client properties file (SASL/SSL settings); -X overrides it.")
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:BRAID_KAFKA_CONFIG}",
+            description = "A Kafka client properties file (SASL/SSL settings, credentials); -X overrides it"
+                    + " (default: $BRAID_KAFKA_CONFIG).")
     Path propertiesFile;
 
     @Option(names = "--topic", paramLabel = "NAME=TOPIC",
@@ -48,6 +49,11 @@ public final class KafkaOptions {
                 options.put(KafkaSettings.CLIENT_PROPERTIES_PREFIX + name, String.valueOf(value)));
         topicNames.forEach((name, topic) -> options.put(topicKey(name), topic));
         return options;
+    }
+
+    /** The client properties given with -X, without the file's. */
+    public Map<String, String> commandLineProperties() {
+        return Map.copyOf(properties);
     }
 
     public Topics topics() {

@@ -38,6 +38,7 @@ final class FileTailer {
     private final Path file;
     private final byte[] key;
     private final Shipper shipper;
+    private final Shipper.Lines lines;
     private final TailState state;
     private final Duration pollInterval;
     private final Map<String, String> lineHeaders;
@@ -59,6 +60,7 @@ final class FileTailer {
         this.file = file.toAbsolutePath().normalize();
         this.key = this.file.toString().getBytes(StandardCharsets.UTF_8);
         this.shipper = shipper;
+        this.lines = shipper.lines();
         this.state = new TailState(stateDir, this.file);
         this.pollInterval = pollInterval;
         this.lineHeaders = Map.copyOf(lineHeaders);
@@ -162,7 +164,7 @@ final class FileTailer {
         while ((line = lines.next()) != null && (line.complete() || drain)) {
             Map<String, String> headers = new HashMap<>(lineHeaders);
             headers.put(BraidHeaders.ID, recordId());
-            shipper.send(key, line.text(), headers);
+            this.lines.send(key, line.text(), headers);
             position += line.length();
             if (++sinceSave == LINES_PER_SAVE) {
                 saveIfMoved();

@@ -1,11 +1,16 @@
 package dev.braid.cli.ingest;
 
 import dev.braid.cli.UserError;
+import dev.braid.normalize.redact.Redactor;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,14 +68,33 @@ final class GitHook {
         return installed;
     }
 
+    /**
+     * Writes the hook to a file that is its owner's alone from the moment it exists, then moves it
+     * into place: no other user can read it in between, and git never runs half a script.
+     */
     private static void write(Path hooks, Path hook, String script) {
         try {
             Files.createDirectories(hooks);
-            Files.writeString(hook, script, StandardCharsets.UTF_8);
-            // Only its owner may read it: the Kafka arguments may carry credentials.
-            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+            Path written = Files.createTempFile(hooks, "." + hook.getFileName(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.writeString(written, script, StandardCharsets.UTF_8);
+            Files.move(written, hook, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UserError("cannot write the hook " + hook + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a client property that carries a credential (what Kafka types as a password, or a
+     * value the redactor would mask): the hook would hold it in plain text.
+     */
+    static void requireNoCredential(String name, String value) {
+        ConfigDef.ConfigKey key = ProducerConfig.configDef().configKeys().get(name);
+        boolean password = key != null && key.type == ConfigDef.Type.PASSWORD;
+        if (password || !new Redactor().redact(value).equals(value)) {
+            throw new UserError("--git-hook would write -X " + name + " into the hook, and it carries a credential:"
+                    + " put the Kafka client properties in a file only you can read and pass --kafka-config FILE"
+                    + " (or set $BRAID_KAFKA_CONFIG); the hook names the file, not its contents");
         }
     }
 

@@ -135,6 +135,12 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--force", description = "With --git-hook: replace a post-commit hook that is not Braid's.")
     boolean force;
 
+    @Option(names = "--no-redact",
+            description = "Ship records as they are, secrets included. By default every secret the normalize job would"
+                    + " mask (tokens, keys, passwords, credentials in URLs and headers) is masked here, before it"
+                    + " leaves this machine, so that the raw topics never hold one.")
+    boolean noRedact;
+
     @Option(names = "--no-git-stamps",
             description = "Stamp only what the flags and environment give: do not take repo, branch and commit from the working"
                     + " directory's git (for records from elsewhere, shipped from an unrelated checkout).")
@@ -291,9 +297,10 @@ public final class IngestCommand implements Callable<Integer> {
             // Reading may block on a terminal for good: Ctrl-C delivers what was read and lets the JVM go.
             return OnInterrupt.run(shipper::flush, Duration.ZERO, err(), () -> {
                 LineReader lines = new LineReader(System.in);
+                Shipper.Lines shipped = shipper.lines();
                 LineReader.Line line;
                 while ((line = lines.next()) != null) {
-                    shipper.send(key, line.text(), lineHeaders());
+                    shipped.send(key, line.text(), lineHeaders());
                 }
                 return finish(shipper);
             });
@@ -352,8 +359,13 @@ public final class IngestCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What the hooks run, before the commit and branch they add: this script with the Kafka options of this call. */
+    /**
+     * What the hooks run, before the commit and branch they add: this script with the Kafka options
+     * of this call. A hook is a plain file that tools copy and print, so no credential goes into
+     * it: they stay in the --kafka-config file or $BRAID_KAFKA_CONFIG, which the hook names.
+     */
     private List<String> hookCommand() {
+        kafka.commandLineProperties().forEach(GitHook::requireNoCredential);
         List<String> hookCommand = new ArrayList<>(List.of(
                 braidScript().toString(), "ingest", "--bootstrap-servers", kafka.bootstrapServers()));
         ParseResult parsed = spec.commandLine().getParseResult();
@@ -385,7 +397,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     private Shipper open(Source topicSource, Stamps stamps) {
         stamped = stamps;
-        return Shipper.open(kafka.clientProperties(), kafka.topics().raw(topicSource), stamps.headers());
+        return Shipper.open(kafka.clientProperties(), kafka.topics().raw(topicSource), stamps.headers(), !noRedact);
     }
 
     /** The headers of each line of --tail, --exec and standard input. */
@@ -402,6 +414,10 @@ public final class IngestCommand implements Callable<Integer> {
         long sent = shipper.sent();
         err().println(String.format(Locale.ROOT, "braid: shipped %,d %s to %s",
                 sent, sent == 1 ? "record" : "records", shipper.topic()));
+        if (shipper.redacted() > 0) {
+            err().println(String.format(Locale.ROOT, "braid: masked secrets in %,d of them (--no-redact ships them as they are)",
+                    shipper.redacted()));
+        }
         err().println("braid: stamped with " + stamped.describe());
         err().flush();
         return 0;

@@ -83,13 +83,14 @@ final class ProcessTee {
         Map<String, String> headers = new HashMap<>(lineHeaders);
         headers.put(BraidHeaders.STREAM, stream);
         LineReader lines = new LineReader(output);
+        Shipper.Lines shipped = shipper.lines();
         LineReader.Line line;
         try {
             while ((line = lines.next()) != null) {
                 // The console writer encodes with the platform charset, the one the command most likely wrote.
                 console.println(new String(line.text(), Charset.defaultCharset()));
                 console.flush();
-                shipper.send(key, line.text(), headers);
+                shipped.send(key, line.text(), headers);
             }
         } catch (IOException | RuntimeException e) {
             // Nobody drains this stream any more: the command would block on it, and run() with it.

@@ -44,7 +44,7 @@ class FileTailerTest {
         topic = TestTopics.create(KAFKA, "raw.backend");
         Properties client = new Properties();
         client.setProperty("bootstrap.servers", KAFKA.bootstrapServers());
-        shipper = Shipper.open(client, topic, Map.of("braid.service", "app"));
+        shipper = Shipper.open(client, topic, Map.of("braid.service", "app"), true);
         log = dir.resolve("app.log");
     }
 

@@ -148,6 +148,37 @@ class GitIngestTest {
                 "--topic", "raw.git=team.raw.git", "--tenant", "acme", "--commit", sha, "--branch", "main");
     }
 
+    @Test
+    void theHookIsItsOwnersAloneAndHoldsNoCredential() throws Exception {
+        Path config = Files.writeString(dir.resolve("client.properties"),
+                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"braid\" password=\"hookSecret-0417\";\n");
+
+        CliRun withPassword = CliRun.of("ingest", "--git-hook", "--repo-dir", repo.toString(), "-X",
+                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"braid\" password=\"hookSecret-0417\";");
+        CliRun withTokenValue = CliRun.of("ingest", "--git-hook", "--repo-dir", repo.toString(),
+                "-X", "client.id=ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        CliRun withFile = CliRun.of("ingest", "--git-hook", "--repo-dir", repo.toString(),
+                "--kafka-config", config.toString(), "-X", "security.protocol=SASL_SSL");
+
+        assertThat(List.of(withPassword, withTokenValue)).allSatisfy(refused -> {
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).startsWith("braid: --git-hook would write -X ").contains("--kafka-config FILE")
+                    .doesNotContain("hookSecret-0417").hasLineCount(1);
+        });
+        assertThat(withFile.exitCode()).as(withFile.err()).isZero();
+        for (String name : List.of("post-commit", "post-merge")) {
+            Path hook = repo.resolve(".git/hooks/" + name);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hook))).isEqualTo("rwx------");
+            assertThat(Files.readString(hook)).contains("--kafka-config " + config.toAbsolutePath())
+                    .doesNotContain("hookSecret-0417");
+        }
+        try (var leftovers = Files.list(repo.resolve(".git/hooks"))) {
+            assertThat(leftovers.map(Path::getFileName).map(Path::toString)).noneMatch(file -> file.endsWith(".tmp"));
+        }
+    }
+
     /** The hooks name the commit they ran for: braid starts a second later, when HEAD may have moved on. */
     @Test
     void eachCommitAndMergeIsShippedOnceWithItsBranchThroughQuickCommitsAndSwitches() throws Exception {
