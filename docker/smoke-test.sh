@@ -37,7 +37,7 @@ if [[ ! -f "$JAR" ]]; then
 fi
 echo "-- normalize job: topics (dev.braid.connectors.Topics defaults), upload, run"
 for src in browser backend test git ci agent; do
-  topics --create --if-not-exists --topic "braid.raw.$src" --partitions 3 --replication-factor 1 --config retention.ms=604800000 2>/dev/null
+  topics --create --if-not-exists --topic "braid.raw.$src" --partitions 3 --replication-factor 1 --config retention.ms=86400000 2>/dev/null
 done
 topics --create --if-not-exists --topic braid.events --partitions 6 --replication-factor 1 --config retention.ms=604800000 2>/dev/null
 topics --create --if-not-exists --topic braid.dead-letters --partitions 1 --replication-factor 1 --config retention.ms=2592000000 2>/dev/null

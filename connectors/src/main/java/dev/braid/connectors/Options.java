@@ -29,6 +29,7 @@ public final class Options {
         Set<String> known = new TreeSet<>();
         jobOptions.forEach(option -> known.add(option.key()));
         Topics.options().forEach(option -> known.add(option.key()));
+        known.add(Topics.RAW_RETENTION.key());
         KafkaSettings.options().forEach(option -> known.add(option.key()));
         Checkpointing.options().forEach(option -> known.add(option.key()));
         List<String> unknown = new ArrayList<>();

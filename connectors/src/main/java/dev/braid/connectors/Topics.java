@@ -8,6 +8,7 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
 
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -56,7 +57,19 @@ public final class Topics implements Serializable {
                     .defaultValue("braid.fixes")
                     .withDescription("Error-then-success pairs of one task signature, Avro Fix.");
 
+    /**
+     * Raw records may hold what no shipper redacted; the normalize job masks them within seconds,
+     * so the raw topics need to keep them only as long as normalize may be down.
+     */
+    public static final ConfigOption<Duration> RAW_RETENTION =
+            ConfigOptions.key("braid.topics.raw-retention")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(24))
+                    .withDescription("Retention of the raw topics when Braid creates them: how long normalize may be"
+                            + " down before raw records it has not read are deleted.");
+
     private final Map<Source, String> raw;
+    private final Duration rawRetention;
     private final Map<AlertFamily, String> alerts;
     private final String fixes;
     private final String events;
@@ -64,9 +77,10 @@ public final class Topics implements Serializable {
     private final String traces;
     private final String lateEvents;
 
-    private Topics(Map<Source, String> raw, String events, String deadLetters, String traces, String lateEvents,
-            Map<AlertFamily, String> alerts, String fixes) {
+    private Topics(Map<Source, String> raw, Duration rawRetention, String events, String deadLetters, String traces,
+            String lateEvents, Map<AlertFamily, String> alerts, String fixes) {
         this.raw = Collections.unmodifiableMap(new EnumMap<>(raw));
+        this.rawRetention = rawRetention;
         this.alerts = Collections.unmodifiableMap(new EnumMap<>(alerts));
         this.fixes = fixes;
         this.events = events;
@@ -120,7 +134,7 @@ public final class Topics implements Serializable {
         for (AlertFamily family : AlertFamily.values()) {
             alerts.put(family, validName(config, alertsOption(family)));
         }
-        Topics topics = new Topics(raw, validName(config, EVENTS), validName(config, DEAD_LETTERS),
+        Topics topics = new Topics(raw, Options.positive(config, RAW_RETENTION), validName(config, EVENTS), validName(config, DEAD_LETTERS),
                 validName(config, TRACES), validName(config, LATE_EVENTS), alerts, validName(config, FIXES));
         long distinct = topics.all().stream().map(TopicSpec::name).distinct().count();
         if (distinct != topics.all().size()) {
@@ -171,7 +185,7 @@ public final class Topics implements Serializable {
     public List<TopicSpec> all() {
         List<TopicSpec> specs = new ArrayList<>();
         for (Source source : Source.values()) {
-            specs.add(new TopicSpec(raw(source), 3, retention(7 * DAY_MS)));
+            specs.add(new TopicSpec(raw(source), 3, retention(rawRetention.toMillis())));
         }
         specs.add(new TopicSpec(events, 6, retention(7 * DAY_MS)));
         // Dead letters wait for a person: keep them longer than the data they came from.
