@@ -38,6 +38,13 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
     /** Offsets of the raw records merged into an event, comma-separated, in order. */
     public static final String MERGED_OFFSETS = "raw.merged-offsets";
 
+    /**
+     * The most a merged event holds of message, stack and merged offsets, in chars. Beyond it the
+     * held event goes out and later lines are events of their own: an endless stream of frames
+     * must not grow one state entry, or one event past what a Kafka record may hold.
+     */
+    static final int MAX_MERGED_CHARS = 256 * 1024;
+
     /** Metric: blank lines that sat inside no multi-line record. */
     public static final String BLANK_LINES = "blankLines";
 
@@ -70,10 +77,14 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
     public void processElement(NormalizedEvent event, Context ctx, Collector<NormalizedEvent> out) throws Exception {
         NormalizedEvent held = pending.value();
         if (isBlank(event)) {
+            if (held != null && !fits(held, blankOffsets.value(), event)) {
+                flush(ctx, out);
+                held = null;
+            }
             holdBlank(held, event);
             return;
         }
-        if (held != null && continues(held, event)) {
+        if (held != null && continues(held, event) && fits(held, blankOffsets.value(), event)) {
             pending.update(appendStack(held, blankOffsets.value(), event));
             blankOffsets.clear();
             return;
@@ -151,6 +162,14 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
         }
         boolean openTraceback = held.getPayload() instanceof LogLine line && line.getStackTrace() != null;
         return openTraceback || held.getLevel().ordinal() >= Level.WARN.ordinal();
+    }
+
+    private static boolean fits(NormalizedEvent held, String blankOffsets, NormalizedEvent next) {
+        String stack = held.getPayload() instanceof LogLine line ? line.getStackTrace() : null;
+        String offsets = held.getMetadata().get(MERGED_OFFSETS);
+        long chars = held.getMessage().length() + next.getMessage().length() + (stack == null ? 0 : stack.length())
+                + (offsets == null ? 0 : offsets.length()) + (blankOffsets == null ? 0 : blankOffsets.length());
+        return chars <= MAX_MERGED_CHARS;
     }
 
     private static boolean isBlank(NormalizedEvent event) {

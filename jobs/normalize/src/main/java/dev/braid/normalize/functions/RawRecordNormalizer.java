@@ -1,5 +1,6 @@
 package dev.braid.normalize.functions;
 
+import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.RawRecord;
 import dev.braid.normalize.parse.ParseException;
 import dev.braid.normalize.parse.ParseInput;
@@ -49,6 +50,20 @@ public final class RawRecordNormalizer implements Serializable {
         }
     }
 
+    /**
+     * The largest event published: Kafka's default largest record is 1 MiB (the producer's
+     * max.request.size, the broker's message.max.bytes), and one larger event would fail the sink
+     * and with it the job, again after every restart.
+     */
+    public static final int MAX_EVENT_BYTES = 960 * 1024;
+    /**
+     * A dead letter keeps at most this much of its raw value, and no more than the record limit:
+     * enough to see what was wrong, small enough for any topic.
+     */
+    public static final int MAX_DEAD_LETTER_RAW_BYTES = 256 * 1024;
+    /** No parser copies its input's text more than a few times: an event of a smaller record cannot come near the limit. */
+    private static final int SIZE_CHECKED_FROM_BYTES = 16 * 1024;
+
     private final long maxRecordBytes;
     private final Redactor redactor = new Redactor();
     private final EventClock clock;
@@ -87,7 +102,11 @@ public final class RawRecordNormalizer implements Serializable {
         Instant ingestTime = Instant.now();
         List<NormalizedEvent> events = new ArrayList<>(drafts.size());
         for (int i = 0; i < drafts.size(); i++) {
-            events.add(complete(drafts.get(i), raw, i, ingestTime));
+            NormalizedEvent event = complete(drafts.get(i), raw, i, ingestTime);
+            if (raw.value.length >= SIZE_CHECKED_FROM_BYTES) {
+                requireFits(event);
+            }
+            events.add(event);
         }
         return events;
     }
@@ -149,12 +168,22 @@ public final class RawRecordNormalizer implements Serializable {
         if (keys.getTaskId() == null) keys.setTaskId(headers.get("braid.task-id"));
     }
 
+    private static void requireFits(NormalizedEvent event) throws ParseException {
+        if (AvroSizes.atMost(event) > MAX_EVENT_BYTES) {
+            int size = AvroRecords.encode(event).length;
+            if (size > MAX_EVENT_BYTES) {
+                throw ParseException.eventTooLarge(event.getKind(), size, MAX_EVENT_BYTES);
+            }
+        }
+    }
+
     private Result deadLetter(RawRecord raw, DeadLetterReason reason, String detail) {
         // Redact before cutting: a cut through a secret could leave a piece too short to recognise.
         byte[] value = redactor.redact(raw.value == null ? new byte[0] : raw.value);
-        boolean truncated = value.length > maxRecordBytes;
+        int keep = (int) Math.min(maxRecordBytes, MAX_DEAD_LETTER_RAW_BYTES);
+        boolean truncated = value.length > keep;
         if (truncated) {
-            value = Arrays.copyOf(value, (int) maxRecordBytes);
+            value = Arrays.copyOf(value, keep);
         }
         return new Result(List.of(), DeadLetter.newBuilder()
                 .setId(EventIds.of(raw, 0))

@@ -40,6 +40,11 @@ public final class ParseException extends Exception {
                 "record of " + size + " bytes exceeds braid.normalize.max-record-size of " + limit + " bytes", null);
     }
 
+    public static ParseException eventTooLarge(String kind, long size, long limit) {
+        return new ParseException(DeadLetterReason.OVERSIZED, "its " + kind + " event is " + size
+                + " bytes, more than the " + limit + " a Kafka record may hold by default", null);
+    }
+
     public static ParseException notUtf8(String detail) {
         return new ParseException(DeadLetterReason.NOT_UTF8, "record is not valid UTF-8: " + detail, null);
     }

@@ -257,6 +257,29 @@ class MergeStackTracesTest {
         assertNothingHeld();
     }
 
+    @Test
+    void anEndlessStackStopsGrowingItsEventAndEveryLineStaysAccountedFor() throws Exception {
+        String frame = "\tat com.example.Loop.spin(Loop.java:7)" + " ".repeat(960);
+        int frames = 2 * MergeStackTraces.MAX_MERGED_CHARS / frame.length();
+        send(logLine(10, T0, Level.ERROR, "stack overflow"));
+        for (int i = 0; i < frames; i++) {
+            send(continuation(11 + i, T0, frame));
+        }
+        send(logLine(11 + frames, T0 + 1, Level.INFO, "next request"));
+        harness.processWatermark(T0 + 1);
+
+        List<NormalizedEvent> out = harness.extractOutputValues();
+        NormalizedEvent merged = out.get(0);
+        int mergedFrames = merged.getMetadata().get(MergeStackTraces.MERGED_OFFSETS).split(",").length;
+        assertThat(((LogLine) merged.getPayload()).getStackTrace().length()).isLessThanOrEqualTo(MergeStackTraces.MAX_MERGED_CHARS);
+        assertThat(mergedFrames).isLessThan(frames);
+        assertThat(out.subList(1, out.size() - 1)).as("the frames after the cap, each an event of its own")
+                .hasSize(frames - mergedFrames)
+                .allSatisfy(orphan -> assertThat(orphan.getTags()).contains("orphan-stack-trace"));
+        assertThat(out.get(out.size() - 1).getMessage()).isEqualTo("next request");
+        assertNothingHeld();
+    }
+
     private void assertNothingHeld() {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
