@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /** Produces raw bytes and reads topics back with read_committed, as a data consumer would. */
@@ -70,6 +71,20 @@ public final class KafkaTestClient {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> read(String topic, String isolation) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        read(topic, isolation, Duration.ofSeconds(60), records::add);
+        return records;
+    }
+
+    /**
+     * Hands every committed record of the topic, from the beginning to its current end, to
+     * {@code each} without keeping them: for topics too large to hold in memory.
+     */
+    public void forEachCommitted(String topic, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        read(topic, "read_committed", timeout, each);
+    }
+
+    private void read(String topic, String isolation, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = newConsumer(isolation)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -80,15 +95,13 @@ public final class KafkaTestClient {
             // With read_committed, endOffsets is the last stable offset: everything committed so far.
             // Transaction markers take offsets too, so reading ends on position, not on a count.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (!reachedEnd(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("timed out reading " + topic + " up to " + end);
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
-            return records;
         }
     }
 
