@@ -13,6 +13,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
@@ -60,7 +63,7 @@ public final class Brokers {
         List<PartitionInfo> infos;
         try {
             infos = consumer.partitionsFor(topic, TIMEOUT);
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (org.apache.kafka.common.errors.TimeoutException | AuthenticationException e) {
             throw unreachable(client, e);
         }
         if (infos.isEmpty()) {
@@ -141,9 +144,32 @@ public final class Brokers {
         }
     }
 
+    /** Why the brokers did not answer, in one line that says what to fix; no credential is in it. */
     static UserError unreachable(Properties client, Exception cause) {
-        return new UserError("cannot reach Kafka at " + client.getProperty("bootstrap.servers") + " within "
+        String servers = client.getProperty("bootstrap.servers");
+        for (Throwable failure = cause; failure != null; failure = failure.getCause()) {
+            if (failure instanceof SaslAuthenticationException) {
+                return new UserError("Kafka at " + servers + " refused the credentials (" + client.getProperty("sasl.mechanism", "SASL")
+                        + " authentication failed): check the username and password of sasl.jaas.config in --kafka-config", cause);
+            }
+            if (failure instanceof SslAuthenticationException) {
+                return new UserError("the TLS certificate of Kafka at " + servers + " is not trusted (" + deepestMessage(failure)
+                        + "): set ssl.truststore.location and ssl.truststore.password in --kafka-config to a trust store"
+                        + " that holds the brokers' CA", cause);
+            }
+        }
+        return new UserError("cannot reach Kafka at " + servers + " within "
                 + TIMEOUT.toSeconds() + " s: check --bootstrap-servers and the -X security properties", cause);
+    }
+
+    private static String deepestMessage(Throwable failure) {
+        String message = failure.getMessage();
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                message = cause.getMessage();
+            }
+        }
+        return message;
     }
 
     /**

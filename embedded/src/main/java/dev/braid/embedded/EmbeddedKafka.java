@@ -42,34 +42,58 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration READY = Duration.ofSeconds(60);
     private static final int NODE_ID = 1;
 
+    private static final String SCRAM = "SCRAM-SHA-512";
+
     private final KafkaRaftServer server;
     private final Path logDir;
     private final String bootstrapServers;
+    /** The plaintext listener of the broker itself and of {@link #createTopics}: the client listener, unless that one is secured. */
+    private final String internalServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers) {
+    /**
+     * A client listener that takes only SASL_SSL with SCRAM-SHA-512, as managed Kafka services
+     * do: the broker's TLS key store (PKCS12) and the users it knows, with their passwords.
+     */
+    public record SaslSsl(Path keyStore, String keyStorePassword, Map<String, String> users) {}
+
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers, String internalServers) {
         this.server = server;
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
+        this.internalServers = internalServers;
     }
 
     /** Formats and starts a combined broker and controller; returns when it accepts clients. */
     public static EmbeddedKafka start() {
+        return start(null);
+    }
+
+    /** As {@link #start()}, with clients held to {@code security} when it is given. */
+    public static EmbeddedKafka start(SaslSsl security) {
         Path logDir = null;
+        KafkaRaftServer server = null;
         try {
             logDir = Files.createTempDirectory("braid-kafka-");
             int brokerPort = freePort();
             int controllerPort = freePort();
+            int clientPort = security == null ? brokerPort : freePort();
             Properties config = config(logDir, brokerPort, controllerPort);
-            format(logDir);
-            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+            if (security != null) {
+                secureClients(config, security, clientPort, brokerPort, controllerPort);
+            }
+            format(logDir, security);
+            server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, "127.0.0.1:" + brokerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, "127.0.0.1:" + clientPort, "127.0.0.1:" + brokerPort);
             kafka.awaitReady();
             return kafka;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the in-JVM Kafka broker", e);
         } catch (Exception e) {
+            if (server != null) {
+                server.shutdown(); // its threads would keep the JVM up
+            }
             deleteQuietly(logDir);
             throw new IllegalStateException("could not start the in-JVM Kafka broker: " + e.getMessage(), e);
         }
@@ -131,9 +155,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         return config;
     }
 
-    /** What {@code kafka-storage.sh format --standalone=false} does for a static quorum of one. */
-    private static void format(Path logDir) throws Exception {
+    /** A CLIENT listener on its own port for SASL_SSL; the broker's own listener stays plaintext on loopback. */
+    private static void secureClients(Properties config, SaslSsl security, int clientPort, int brokerPort, int controllerPort) {
+        config.put("listeners", "CLIENT://127.0.0.1:" + clientPort + ",PLAINTEXT://127.0.0.1:" + brokerPort
+                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + clientPort + ",PLAINTEXT://127.0.0.1:" + brokerPort);
+        config.put("listener.security.protocol.map", "CLIENT:SASL_SSL,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("listener.name.client.sasl.enabled.mechanisms", SCRAM);
+        config.put("listener.name.client.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        config.put("listener.name.client.ssl.keystore.type", "PKCS12");
+        config.put("listener.name.client.ssl.keystore.location", security.keyStore().toString());
+        config.put("listener.name.client.ssl.keystore.password", security.keyStorePassword());
+        config.put("listener.name.client.ssl.key.password", security.keyStorePassword());
+    }
+
+    /** What {@code kafka-storage.sh format --standalone=false} does for a static quorum of one, SCRAM users included. */
+    private static void format(Path logDir, SaslSsl security) throws Exception {
+        List<String> scramUsers = security == null ? List.of() : security.users().entrySet().stream()
+                .map(user -> SCRAM + "=[name=" + user.getKey() + ",password=" + user.getValue() + "]").toList();
         new Formatter()
+                .setScramArguments(scramUsers)
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(NODE_ID)
                 .setClusterId(Uuid.randomUuid().toString())
@@ -162,7 +204,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        return Admin.create(Map.of("bootstrap.servers", internalServers));
     }
 
     private static int freePort() throws IOException {
