@@ -73,6 +73,13 @@ class RedactorTest {
     }
 
     @Test
+    void aSecretThatATokenRanIntoIsMaskedInTheSameCall() {
+        String glued = "slack client xoxb-1234567890-abcdefghij029_auth=lEPQ40ETuq5c1HBLWcN0D30K== ";
+
+        assertThat(redactor.redact(glued)).isEqualTo("slack client [REDACTED]_auth=[REDACTED] ");
+    }
+
+    @Test
     void aSecretIsMaskedOnceWhateverRulesItMatches() {
         assertThat(redactor.redact("export GITHUB_TOKEN=\"ghp_abcdefghijklmnopqrstuvwxyz0123456789\""))
                 .isEqualTo("export GITHUB_TOKEN=\"[REDACTED]\"");
