@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  */
 public final class Timestamps {
 
+    private static final long DAY_MS = 24L * 60 * 60 * 1000;
+    private static final long HALF_A_DAY_MS = DAY_MS / 2;
+
     private static final Pattern EPOCH_NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
     private static final DateTimeFormatter PYTHON = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
     private static final DateTimeFormatter GO_LOG = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss[.SSSSSS]");
@@ -100,12 +103,22 @@ public final class Timestamps {
         return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
     }
 
-    /** A time of day ({@code 15:04:05.123}) on the UTC date of the fallback timestamp. */
+    /**
+     * A time of day ({@code 15:04:05.123}) on the UTC date that puts it nearest the fallback
+     * timestamp, the record's shipping time: a line logged at 23:59 and shipped after midnight, or
+     * one of last evening's shipped this morning, belongs to the day before. Taking the shipping
+     * day put them up to a day ahead, where they pushed the watermarks of correlate and detect past
+     * every other event.
+     */
     public static long timeOfDay(String text, long fallbackMillis) {
         try {
             LocalTime time = LocalTime.parse(text.trim());
             LocalDate date = Instant.ofEpochMilli(fallbackMillis).atZone(ZoneOffset.UTC).toLocalDate();
-            return date.atTime(time).toInstant(ZoneOffset.UTC).toEpochMilli();
+            long sameDay = date.atTime(time).toInstant(ZoneOffset.UTC).toEpochMilli();
+            if (sameDay - fallbackMillis > HALF_A_DAY_MS) {
+                return sameDay - DAY_MS;
+            }
+            return fallbackMillis - sameDay > HALF_A_DAY_MS ? sameDay + DAY_MS : sameDay;
         } catch (DateTimeParseException e) {
             return Drafts.NO_TIME;
         }
