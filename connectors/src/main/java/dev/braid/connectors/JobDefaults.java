@@ -26,6 +26,9 @@ public final class JobDefaults {
      * received from a chained operator: the one function that completes its input in place
      * ({@code CompleteFailedRequests}) is the first after a keyBy, which always deserializes a fresh one.
      */
+    /** How long a checkpoint stays aligned before its barriers overtake what backpressure buffered. */
+    public static final Duration ALIGNED_CHECKPOINT_TIMEOUT = Duration.ofSeconds(10);
+
     public static void apply(StreamExecutionEnvironment env, Checkpointing checkpointing) {
         Configuration config = new Configuration();
         config.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
@@ -38,6 +41,10 @@ public final class JobDefaults {
         config.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointing.timeout());
         config.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, checkpointing.minPause());
         config.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, checkpointing.tolerableFailures());
+        // Under backpressure an aligned barrier waits behind every buffered record and the
+        // checkpoint times out; after this long it overtakes them, their bytes stored with it.
+        config.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        config.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, ALIGNED_CHECKPOINT_TIMEOUT);
         checkpointing.directory().ifPresent(dir -> config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
         env.configure(config);
         env.enableCheckpointing(checkpointing.interval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
