@@ -43,8 +43,8 @@ final class BenchCluster implements AutoCloseable {
 
     /** Enough slots for the three jobs side by side at parallelism 2. */
     private static final int SLOTS = 6;
-    /** 160 MiB of RocksDB memory per slot, as a 1 GiB task manager with default fractions gives its slots. */
-    private static final MemorySize MANAGED_MEMORY = MemorySize.ofMebiBytes(SLOTS * 160);
+    /** RocksDB memory per slot, as a 1 GiB task manager with default fractions gives its slots. */
+    private static final int MANAGED_MEMORY_PER_SLOT_MIB = 160;
 
     private static final long RESCAN_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -59,12 +59,17 @@ final class BenchCluster implements AutoCloseable {
     private final MiniCluster cluster;
 
     BenchCluster() throws Exception {
+        this(1, SLOTS);
+    }
+
+    /** A cluster of several task managers, for runs that kill one of them. */
+    BenchCluster(int taskManagers, int slotsPerTaskManager) throws Exception {
         stateDir = Files.createTempDirectory("braid-bench-");
         Configuration config = metrics.addToConfiguration(new Configuration());
         config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         // MiniCluster's default of 128 MiB leaves each of six slots too little for RocksDB's write
         // buffers, so every memtable flushes almost at once; a task manager's default is ~0.5 GiB.
-        config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY);
+        config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes((long) slotsPerTaskManager * MANAGED_MEMORY_PER_SLOT_MIB));
         // Its 64 MiB of network buffers, shared by three jobs of parallelism 2, ran out ("memory
         // usage 118 %"), and a step stalled for tens of seconds; a task manager's default is ~100 MiB.
         config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, NETWORK_MEMORY);
@@ -72,7 +77,7 @@ final class BenchCluster implements AutoCloseable {
         config.set(RocksDBOptions.LOCAL_DIRECTORIES, rocksDbDir().toString());
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir().toUri().toString());
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(config).setNumTaskManagers(1).setNumSlotsPerTaskManager(SLOTS).build());
+                .setConfiguration(config).setNumTaskManagers(taskManagers).setNumSlotsPerTaskManager(slotsPerTaskManager).build());
         cluster.start();
     }
 
@@ -114,6 +119,19 @@ final class BenchCluster implements AutoCloseable {
             sum += counter.getCount();
         }
         return sum;
+    }
+
+    /** The job's counters named {@code name} per operator, summed over subtasks. */
+    Map<String, Long> countedByOperator(JobID job, String name) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : metrics.getMetricsByGroup().entrySet()) {
+            Map<String, String> variables = group.getKey().getAllVariables();
+            if (job.toString().equals(variables.get("<job_id>")) && group.getValue().get(name) instanceof Counter count
+                    && count.getCount() > 0) {
+                counts.merge(variables.get("<operator_name>"), count.getCount(), Long::sum);
+            }
+        }
+        return counts;
     }
 
     /** The sum of the job's counters named {@code name}, over all its operators and subtasks. */
@@ -189,6 +207,16 @@ final class BenchCluster implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             return 0;
         }
+    }
+
+    /** Ends the task manager at {@code index} at once: its tasks fail, and their jobs restart from their last checkpoint. */
+    void killTaskManager(int index) throws Exception {
+        cluster.terminateTaskManager(index).get();
+    }
+
+    /** Starts a fresh task manager, as an orchestrator replaces a killed one. */
+    void startTaskManager() throws Exception {
+        cluster.startTaskManager();
     }
 
     static void cancelAll(List<JobClient> jobs) throws Exception {

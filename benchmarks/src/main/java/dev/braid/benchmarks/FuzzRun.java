@@ -1,6 +1,5 @@
 package dev.braid.benchmarks;
 
-import dev.braid.connectors.AvroRecords;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.TopicSpec;
@@ -9,9 +8,6 @@ import dev.braid.embedded.EmbeddedKafka;
 import dev.braid.normalize.NormalizeConfig;
 import dev.braid.normalize.NormalizeJob;
 import dev.braid.normalize.functions.MergeStackTraces;
-import dev.braid.schema.DeadLetter;
-import dev.braid.schema.DeadLetterReason;
-import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.testing.BoundedSources;
 import dev.braid.testing.FreshTopics;
@@ -33,14 +29,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -114,10 +107,9 @@ public final class FuzzRun {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("The normalize job read them all and finished in %.0f s (%,.0f records/s).%n%n", seconds, records / seconds);
 
-        Outcomes outcomes = readOutcomes();
         // Parsing counts the blank records of most sources, merging those of backend logs; both under this name.
         long blank = cluster.counted(job.getJobID(), MergeStackTraces.BLANK_LINES);
-        return outcomes.report(records, blank, cluster.counted(job.getJobID(), "duplicatesDropped"));
+        return report(records, blank, cluster.counted(job.getJobID(), "duplicatesDropped"));
     }
 
     private void createTopics() {
@@ -175,107 +167,42 @@ public final class FuzzRun {
         }
     }
 
-    /** What became of each raw record, read from the committed events and dead letters. */
-    private Outcomes readOutcomes() {
-        Outcomes outcomes = new Outcomes();
-        KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers());
-        client.forEachCommitted(topics.events(), READ_TIMEOUT, record -> outcomes.event(AvroRecords.decode(record.value(), NormalizedEvent.class)));
-        client.forEachCommitted(topics.deadLetters(), READ_TIMEOUT, record -> outcomes.deadLetter(AvroRecords.decode(record.value(), DeadLetter.class)));
-        return outcomes;
-    }
+    /** Reads what became of each raw record and prints it; true when every record is accounted for once. */
+    private boolean report(int records, long blank, long duplicatesDropped) {
+        Map<Mutation, Map<String, Long>> byMutation = new EnumMap<>(Mutation.class);
+        RawAccounting raw = RawAccounting.read(new KafkaTestClient(kafka.bootstrapServers()), topics, READ_TIMEOUT,
+                (stream, offset, outcome) -> byMutation.computeIfAbsent(mutationsSent.get(stream).get((int) offset),
+                        m -> new HashMap<>()).merge(outcome, 1L, Long::sum));
+        Map<String, Integer> sent = new HashMap<>();
+        mutationsSent.forEach((stream, mutations) -> sent.put(stream, mutations.size()));
+        long unaccounted = raw.unaccounted(sent) - blank;
 
-    private final class Outcomes {
-        private final Map<String, BitSet> withEvents = new HashMap<>();
-        private final Map<String, BitSet> deadLettered = new HashMap<>();
-        private final Set<String> eventIds = new HashSet<>();
-        private final Map<Mutation, Map<String, Long>> byMutation = new EnumMap<>(Mutation.class);
-        private final Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
-        private long events;
-        private long duplicateIds;
-        private long lettersForOneRecord;
-
-        void event(NormalizedEvent event) {
-            events++;
-            if (!eventIds.add(event.getId())) {
-                duplicateIds++;
-            }
-            Map<String, String> metadata = event.getMetadata();
-            String stream = metadata.get("raw.topic") + "/" + metadata.get("raw.partition");
-            mark(withEvents, stream, Long.parseLong(metadata.get("raw.offset")), "events");
-            String merged = metadata.get(MergeStackTraces.MERGED_OFFSETS);
-            if (merged != null && !merged.isEmpty()) {
-                for (String offset : merged.split(",")) {
-                    mark(withEvents, stream, Long.parseLong(offset.trim()), "events");
-                }
-            }
+        System.out.println("Outcome per mutation (raw records):");
+        System.out.printf("  %-22s %10s  %s%n", "mutation", "records", "outcomes");
+        for (Mutation mutation : Mutation.values()) {
+            Map<String, Long> outcomes = byMutation.getOrDefault(mutation, Map.of());
+            System.out.printf("  %-22s %,10d  %s%n", mutation, outcomes.values().stream().mapToLong(Long::longValue).sum(), outcomes);
         }
-
-        void deadLetter(DeadLetter letter) {
-            String stream = letter.getSourceTopic() + "/" + letter.getPartition();
-            if (deadLettered.computeIfAbsent(stream, s -> new BitSet()).get((int) letter.getOffset())) {
-                lettersForOneRecord++;
-            }
-            byReason.merge(letter.getReason(), 1L, Long::sum);
-            mark(deadLettered, stream, letter.getOffset(), letter.getReason().name());
+        System.out.println();
+        System.out.println("Dead letters per reason:");
+        raw.byReason().forEach((reason, count) -> System.out.printf("  %-22s %,10d%n", reason, count));
+        System.out.println();
+        System.out.println("Accounted for:");
+        System.out.printf("  %-40s %,12d%n", "raw records in", records);
+        System.out.printf("  %-40s %,12d%n", "with events (events out: " + String.format("%,d", raw.events()) + ")", raw.recordsWithEvents());
+        System.out.printf("  %-40s %,12d%n", "dead letters", raw.deadLetters());
+        System.out.printf("  %-40s %,12d%n", "blank lines (counted: blankLines)", blank);
+        System.out.printf("  %-40s %,12d%n", "both events and a dead letter", raw.both());
+        System.out.printf("  %-40s %,12d%n", "more than one dead letter", raw.repeatedLetters());
+        System.out.printf("  %-40s %,12d%n", "events with a repeated id", raw.repeatedIds());
+        System.out.printf("  %-40s %,12d%n", "dropped as duplicates (duplicatesDropped)", duplicatesDropped);
+        System.out.printf("  %-40s %,12d%n", "unaccounted", unaccounted);
+        boolean whole = unaccounted == 0 && raw.both() == 0 && raw.repeatedLetters() == 0 && raw.repeatedIds() == 0
+                && duplicatesDropped == 0;
+        if (!whole) {
+            System.out.println("  first records without an outcome (blank ones among them): " + raw.firstUnaccounted(sent, 10));
         }
-
-        private void mark(Map<String, BitSet> outcome, String stream, long offset, String what) {
-            BitSet marked = outcome.computeIfAbsent(stream, s -> new BitSet());
-            if (!marked.get((int) offset)) {
-                marked.set((int) offset);
-                List<Mutation> sent = mutationsSent.get(stream);
-                Mutation mutation = sent != null && offset < sent.size() ? sent.get((int) offset) : null;
-                byMutation.computeIfAbsent(mutation, m -> new HashMap<>()).merge(what, 1L, Long::sum);
-            }
-        }
-
-        /** Prints the accounting; true when every record is accounted for once. */
-        boolean report(int records, long blank, long duplicatesDropped) {
-            long accounted = 0;
-            long both = 0;
-            List<String> missing = new ArrayList<>();
-            for (Map.Entry<String, List<Mutation>> stream : mutationsSent.entrySet()) {
-                BitSet evented = withEvents.getOrDefault(stream.getKey(), new BitSet());
-                BitSet lettered = deadLettered.getOrDefault(stream.getKey(), new BitSet());
-                BitSet intersection = (BitSet) evented.clone();
-                intersection.and(lettered);
-                both += intersection.cardinality();
-                for (int offset = 0; offset < stream.getValue().size(); offset++) {
-                    if (evented.get(offset) || lettered.get(offset)) {
-                        accounted++;
-                    } else if (missing.size() < 10) {
-                        missing.add(stream.getKey() + "@" + offset + " (" + stream.getValue().get(offset) + ")");
-                    }
-                }
-            }
-            long unaccounted = records - accounted - blank;
-            System.out.println("Outcome per mutation (raw records):");
-            System.out.printf("  %-22s %10s  %s%n", "mutation", "records", "outcomes");
-            for (Mutation mutation : Mutation.values()) {
-                Map<String, Long> outcomes = byMutation.getOrDefault(mutation, Map.of());
-                System.out.printf("  %-22s %,10d  %s%n", mutation, outcomes.values().stream().mapToLong(Long::longValue).sum(), outcomes);
-            }
-            System.out.println();
-            System.out.println("Dead letters per reason:");
-            byReason.forEach((reason, count) -> System.out.printf("  %-22s %,10d%n", reason, count));
-            System.out.println();
-            System.out.println("Accounted for:");
-            System.out.printf("  %-40s %,12d%n", "raw records in", records);
-            System.out.printf("  %-40s %,12d%n", "with events (events out: " + String.format("%,d", events) + ")",
-                    withEvents.values().stream().mapToLong(BitSet::cardinality).sum());
-            System.out.printf("  %-40s %,12d%n", "dead letters", byReason.values().stream().mapToLong(Long::longValue).sum());
-            System.out.printf("  %-40s %,12d%n", "blank lines (counted: blankLines)", blank);
-            System.out.printf("  %-40s %,12d%n", "both events and a dead letter", both);
-            System.out.printf("  %-40s %,12d%n", "more than one dead letter", lettersForOneRecord);
-            System.out.printf("  %-40s %,12d%n", "events with a repeated id", duplicateIds);
-            System.out.printf("  %-40s %,12d%n", "dropped as duplicates (duplicatesDropped)", duplicatesDropped);
-            System.out.printf("  %-40s %,12d%n", "unaccounted", unaccounted);
-            boolean whole = unaccounted == 0 && both == 0 && lettersForOneRecord == 0 && duplicateIds == 0 && duplicatesDropped == 0;
-            if (!missing.isEmpty() && !whole) {
-                System.out.println("  first records without an outcome: " + missing);
-            }
-            System.out.printf("%nResult: %s%n", whole ? "100 % accounted for" : "NOT accounted for");
-            return whole;
-        }
+        System.out.printf("%nResult: %s%n", whole ? "100 % accounted for" : "NOT accounted for");
+        return whole;
     }
 }

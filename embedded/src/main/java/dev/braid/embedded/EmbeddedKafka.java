@@ -44,8 +44,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String SCRAM = "SCRAM-SHA-512";
 
-    private final KafkaRaftServer server;
+    private final Properties config;
     private final Path logDir;
+    private KafkaRaftServer server;
     private final String bootstrapServers;
     /** The plaintext listener of the broker itself and of {@link #createTopics}: the client listener, unless that one is secured. */
     private final String internalServers;
@@ -56,7 +57,12 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public record SaslSsl(Path keyStore, String keyStorePassword, Map<String, String> users) {}
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers, String internalServers) {
+    private final int clientPort;
+
+    private EmbeddedKafka(Properties config, KafkaRaftServer server, Path logDir, String bootstrapServers, String internalServers,
+            int clientPort) {
+        this.config = config;
+        this.clientPort = clientPort;
         this.server = server;
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
@@ -70,21 +76,37 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** As {@link #start()}, with clients held to {@code security} when it is given. */
     public static EmbeddedKafka start(SaslSsl security) {
+        return start(security, 0);
+    }
+
+    /**
+     * As {@link #start()}, but the brokers tell clients to connect to {@code advertisedPort} of
+     * loopback, where a proxy forwards to {@link #clientListener()}: the path of a network fault
+     * test. {@link #internalServers()} bypasses the proxy.
+     */
+    public static EmbeddedKafka startBehind(int advertisedPort) {
+        return start(null, advertisedPort);
+    }
+
+    private static EmbeddedKafka start(SaslSsl security, int advertisedPort) {
         Path logDir = null;
         KafkaRaftServer server = null;
         try {
             logDir = Files.createTempDirectory("braid-kafka-");
             int brokerPort = freePort();
             int controllerPort = freePort();
-            int clientPort = security == null ? brokerPort : freePort();
+            boolean ownClientListener = security != null || advertisedPort != 0;
+            int clientPort = ownClientListener ? freePort() : brokerPort;
+            int advertised = advertisedPort != 0 ? advertisedPort : clientPort;
             Properties config = config(logDir, brokerPort, controllerPort);
-            if (security != null) {
-                secureClients(config, security, clientPort, brokerPort, controllerPort);
+            if (ownClientListener) {
+                clientListener(config, security, clientPort, advertised, brokerPort, controllerPort);
             }
             format(logDir, security);
             server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(server, logDir, "127.0.0.1:" + clientPort, "127.0.0.1:" + brokerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(config, server, logDir, "127.0.0.1:" + advertised, "127.0.0.1:" + brokerPort,
+                    clientPort);
             kafka.awaitReady();
             return kafka;
         } catch (InterruptedException e) {
@@ -101,6 +123,32 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The broker's own plaintext listener, which advertises itself: for tests' clients that must not go through a proxy. */
+    public String internalServers() {
+        return internalServers;
+    }
+
+    /** The port the client listener listens on; the one a proxy in front of it forwards to. */
+    public int clientListener() {
+        return clientPort;
+    }
+
+    /** Stops the broker as a clean shutdown does and starts it again on the same ports and data. */
+    public void restart() {
+        server.shutdown();
+        server.awaitShutdown();
+        try {
+            server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+            server.startup();
+            awaitReady();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting the in-JVM Kafka broker", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the in-JVM Kafka broker did not come back: " + e.getMessage(), e);
+        }
     }
 
     /** Creates the topics that do not exist yet (replication factor 1). */
@@ -155,12 +203,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         return config;
     }
 
-    /** A CLIENT listener on its own port for SASL_SSL; the broker's own listener stays plaintext on loopback. */
-    private static void secureClients(Properties config, SaslSsl security, int clientPort, int brokerPort, int controllerPort) {
+    /**
+     * A CLIENT listener on its own port, SASL_SSL when {@code security} is given, advertised at
+     * {@code advertisedPort}; the broker's own listener stays plaintext on loopback.
+     */
+    private static void clientListener(Properties config, SaslSsl security, int clientPort, int advertisedPort,
+            int brokerPort, int controllerPort) {
         config.put("listeners", "CLIENT://127.0.0.1:" + clientPort + ",PLAINTEXT://127.0.0.1:" + brokerPort
                 + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + clientPort + ",PLAINTEXT://127.0.0.1:" + brokerPort);
-        config.put("listener.security.protocol.map", "CLIENT:SASL_SSL,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + advertisedPort + ",PLAINTEXT://127.0.0.1:" + brokerPort);
+        config.put("listener.security.protocol.map", "CLIENT:" + (security == null ? "PLAINTEXT" : "SASL_SSL")
+                + ",PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (security == null) {
+            return;
+        }
         config.put("listener.name.client.sasl.enabled.mechanisms", SCRAM);
         config.put("listener.name.client.scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
