@@ -24,19 +24,6 @@ public final class HostileInput {
     /** Deeper than any parser's recursion may go. */
     public static final int DEEP_NESTING = 10_000;
 
-    private static final List<String> LINE_FIXTURES = List.of(
-            "backend/pino.log", "backend/node-console.log", "backend/python-logging-default.log",
-            "backend/python-logging-asctime.log", "backend/structlog-console.log", "backend/structlog-json.log",
-            "backend/go-log.log", "backend/go-slog-json.log", "backend/go-slog-text.log", "backend/zap.log",
-            "backend/logback.log", "backend/logback-springboot.log", "backend/docker-json.log",
-            "browser/cdp-events.jsonl", "browser/web-vitals.jsonl", "git/post-commit.jsonl",
-            "agent/agent-events.jsonl", "ci/runner-lifecycle.jsonl");
-
-    private static final List<String> WHOLE_FILE_FIXTURES = List.of(
-            "test/jest-report.json", "test/jest-suite-errors.json", "test/go-test.jsonl", "test/pytest-junit.xml",
-            "test/surefire-report.xml", "browser/a11y-violations.json", "ci/workflow_job-completed-failure.json",
-            "ci/ec2-spot-interruption.json", "git:ci/push.json");
-
     private static final Pattern DIGITS = Pattern.compile("\\d+");
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern EPOCH = Pattern.compile("\\b1\\d{9}(\\d{3})?(\\d{3})?(\\d{3})?\\b");
@@ -57,23 +44,16 @@ public final class HostileInput {
     /** Every record of every fixture, as its shipper sends it. */
     public static List<Seed> seeds() {
         List<Seed> seeds = new ArrayList<>();
-        for (String fixture : LINE_FIXTURES) {
+        for (String fixture : ToolFixtures.LINE_FIXTURES) {
             for (String line : Fixtures.lines("fixtures/" + fixture)) {
-                seeds.add(new Seed(sourceOf(fixture), fixture, line.getBytes(StandardCharsets.UTF_8)));
+                seeds.add(new Seed(ToolFixtures.sourceOf(fixture), fixture, line.getBytes(StandardCharsets.UTF_8)));
             }
         }
-        for (String entry : WHOLE_FILE_FIXTURES) {
-            String fixture = entry.substring(entry.indexOf(':') + 1);
-            Source source = entry.contains(":") ? Source.valueOf(entry.substring(0, entry.indexOf(':')).toUpperCase())
-                    : sourceOf(fixture);
-            seeds.add(new Seed(source, fixture, Fixtures.bytes("fixtures/" + fixture)));
+        for (String entry : ToolFixtures.WHOLE_FILE_FIXTURES) {
+            String fixture = ToolFixtures.path(entry);
+            seeds.add(new Seed(ToolFixtures.sourceOf(entry), fixture, Fixtures.bytes("fixtures/" + fixture)));
         }
         return seeds;
-    }
-
-    private static Source sourceOf(String fixture) {
-        String dir = fixture.substring(0, fixture.indexOf('/'));
-        return dir.equals("test") ? Source.TEST : Source.valueOf(dir.toUpperCase());
     }
 
     /** What is done to a fixture record. Each is deterministic for a given {@link Random}. */

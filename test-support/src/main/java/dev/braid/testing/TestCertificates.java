@@ -22,9 +22,7 @@ public record TestCertificates(Path brokerKeyStore, Path trustStore, Path untrus
         Path request = dir.resolve("broker.csr");
         Path brokerCert = dir.resolve("broker.crt");
         Path trust = dir.resolve("truststore.p12");
-        keytool(ca, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
-                "-dname", "CN=Braid Test CA", "-ext", "bc:c");
-        keytool(ca, "-exportcert", "-rfc", "-alias", "ca", "-file", caCert.toString());
+        certificateAuthority(ca, caCert, "CN=Braid Test CA");
         keytool(broker, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
                 "-dname", "CN=localhost");
         keytool(broker, "-certreq", "-alias", "broker", "-file", request.toString());
@@ -38,11 +36,16 @@ public record TestCertificates(Path brokerKeyStore, Path trustStore, Path untrus
         Path otherCa = dir.resolve("other-ca.p12");
         Path otherCaCert = dir.resolve("other-ca.crt");
         Path untrusted = dir.resolve("untrusted-truststore.p12");
-        keytool(otherCa, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
-                "-dname", "CN=Some Other CA", "-ext", "bc:c");
-        keytool(otherCa, "-exportcert", "-rfc", "-alias", "ca", "-file", otherCaCert.toString());
+        certificateAuthority(otherCa, otherCaCert, "CN=Some Other CA");
         keytool(untrusted, "-importcert", "-noprompt", "-alias", "ca", "-file", otherCaCert.toString());
         return new TestCertificates(broker, trust, untrusted, PASSWORD);
+    }
+
+    /** A CA's key pair in {@code store} and its certificate, in PEM, at {@code certificate}. */
+    private static void certificateAuthority(Path store, Path certificate, String name) throws IOException, InterruptedException {
+        keytool(store, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
+                "-dname", name, "-ext", "bc:c");
+        keytool(store, "-exportcert", "-rfc", "-alias", "ca", "-file", certificate.toString());
     }
 
     private static void keytool(Path store, String... args) throws IOException, InterruptedException {

@@ -10,6 +10,7 @@ import dev.braid.schema.DeadLetter;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.testing.Fixtures;
+import dev.braid.testing.ToolFixtures;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,26 +40,6 @@ class PinnedOutputTest {
     private static final Path PINS = Path.of("src/test/resources/pinned");
     private static final boolean UPDATE = Boolean.getBoolean("braid.pin.update");
     private static final long KAFKA_TIME = Instant.parse("2026-11-21T23:00:00Z").toEpochMilli();
-
-    /** Fixtures a line-per-record shipper sends, one record per non-blank line. */
-    private static final List<String> LINE_FIXTURES = List.of(
-            "backend/pino.log", "backend/node-console.log", "backend/python-logging-default.log",
-            "backend/python-logging-asctime.log", "backend/structlog-console.log", "backend/structlog-json.log",
-            "backend/go-log.log", "backend/go-slog-json.log", "backend/go-slog-text.log", "backend/zap.log",
-            "backend/logback.log", "backend/logback-springboot.log", "backend/logback-springboot3.log",
-            "backend/logback-default-date.log", "backend/logback-iso-t.log", "backend/logback-iso-zone.log",
-            "backend/logback-level-first.log", "backend/logback-thread-first.log", "backend/docker-json.log",
-            "backend/docker-mixed.log", "browser/cdp-events.jsonl", "browser/web-vitals.jsonl",
-            "git/post-commit.jsonl", "agent/agent-events.jsonl", "ci/runner-lifecycle.jsonl");
-
-    /** Fixtures shipped as one record each: reports and webhook bodies. */
-    private static final List<String> WHOLE_FILE_FIXTURES = List.of(
-            "test/jest-report.json", "test/jest-suite-errors.json", "test/go-test.jsonl",
-            "test/go-test-build-failure.jsonl", "test/go-test-build-failure-go1.19.jsonl", "test/pytest-junit.xml",
-            "test/surefire-report.xml", "test/surefire-outcomes.xml", "browser/a11y-violations.json",
-            "ci/workflow_job-queued.json", "ci/workflow_job-in_progress.json", "ci/workflow_job-completed.json",
-            "ci/workflow_job-completed-failure.json", "ci/ec2-spot-interruption.json", "git:ci/push.json",
-            "git:ci/push-tag-deleted.json");
 
     @Test
     void normalizedOutputOfEveryFixtureIsPinned() throws IOException {
@@ -106,19 +87,16 @@ class PinnedOutputTest {
 
     private static Map<String, RawRecord> fixtureRecords() {
         Map<String, RawRecord> records = new LinkedHashMap<>();
-        for (String fixture : LINE_FIXTURES) {
+        for (String fixture : ToolFixtures.LINE_FIXTURES) {
             List<String> lines = Fixtures.text("fixtures/" + fixture).lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 if (!lines.get(i).isBlank()) {
-                    records.put(fixture + ":" + (i + 1), raw(sourceOf(fixture), lines.get(i), records.size()));
+                    records.put(fixture + ":" + (i + 1), raw(ToolFixtures.sourceOf(fixture), lines.get(i), records.size()));
                 }
             }
         }
-        for (String entry : WHOLE_FILE_FIXTURES) {
-            String fixture = entry.substring(entry.indexOf(':') + 1);
-            Source source = entry.contains(":") ? Source.valueOf(entry.substring(0, entry.indexOf(':')).toUpperCase())
-                    : sourceOf(fixture);
-            records.put(entry, raw(source, Fixtures.text("fixtures/" + fixture), records.size()));
+        for (String entry : ToolFixtures.WHOLE_FILE_FIXTURES) {
+            records.put(entry, raw(ToolFixtures.sourceOf(entry), Fixtures.text("fixtures/" + ToolFixtures.path(entry)), records.size()));
         }
         return records;
     }
@@ -128,10 +106,6 @@ class PinnedOutputTest {
                 "pin".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
-    private static Source sourceOf(String fixture) {
-        String dir = fixture.substring(0, fixture.indexOf('/'));
-        return dir.equals("test") ? Source.TEST : Source.valueOf(dir.toUpperCase());
-    }
 
     /** The published records of one raw record, with the times of publication (wall clock) fixed. */
     private static String canonical(RawRecordNormalizer.Result result) {
