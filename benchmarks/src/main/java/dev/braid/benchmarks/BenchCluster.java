@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -52,11 +53,16 @@ final class BenchCluster implements AutoCloseable {
 
     private record FoundCounters(List<Counter> counters, long foundAt) {}
 
+    /** Network buffers of a task manager of six slots; fewer slots get their share of it, 64 MiB at least. */
     private static final MemorySize NETWORK_MEMORY = MemorySize.ofMebiBytes(256);
+    private static final MemorySize MIN_NETWORK_MEMORY = MemorySize.ofMebiBytes(64);
     private final InMemoryReporter metrics = InMemoryReporter.createWithRetainedMetrics();
     private final Map<CounterQuery, FoundCounters> foundCounters = new HashMap<>();
     private final Path stateDir;
     private final MiniCluster cluster;
+    /** MiniCluster's indexes of the task managers not killed: a killed one keeps its index, a new one takes the next. */
+    private final List<Integer> liveTaskManagers = new ArrayList<>();
+    private int taskManagersStarted;
 
     BenchCluster() throws Exception {
         this(1, SLOTS);
@@ -72,13 +78,17 @@ final class BenchCluster implements AutoCloseable {
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes((long) slotsPerTaskManager * MANAGED_MEMORY_PER_SLOT_MIB));
         // Its 64 MiB of network buffers, shared by three jobs of parallelism 2, ran out ("memory
         // usage 118 %"), and a step stalled for tens of seconds; a task manager's default is ~100 MiB.
-        config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, NETWORK_MEMORY);
-        config.set(TaskManagerOptions.NETWORK_MEMORY_MAX, NETWORK_MEMORY);
+        MemorySize network = new MemorySize(Math.max(MIN_NETWORK_MEMORY.getBytes(), NETWORK_MEMORY.getBytes() * slotsPerTaskManager / SLOTS));
+        config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, network);
+        config.set(TaskManagerOptions.NETWORK_MEMORY_MAX, network);
         config.set(RocksDBOptions.LOCAL_DIRECTORIES, rocksDbDir().toString());
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir().toUri().toString());
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config).setNumTaskManagers(taskManagers).setNumSlotsPerTaskManager(slotsPerTaskManager).build());
         cluster.start();
+        for (taskManagersStarted = 0; taskManagersStarted < taskManagers; taskManagersStarted++) {
+            liveTaskManagers.add(taskManagersStarted);
+        }
     }
 
     /** Submits a job wired by {@code wiring} at this parallelism and returns at once. */
@@ -123,7 +133,7 @@ final class BenchCluster implements AutoCloseable {
 
     /** The job's counters named {@code name} per operator, summed over subtasks. */
     Map<String, Long> countedByOperator(JobID job, String name) {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         for (Map.Entry<MetricGroup, Map<String, Metric>> group : metrics.getMetricsByGroup().entrySet()) {
             Map<String, String> variables = group.getKey().getAllVariables();
             if (job.toString().equals(variables.get("<job_id>")) && group.getValue().get(name) instanceof Counter count
@@ -209,14 +219,19 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
-    /** Ends the task manager at {@code index} at once: its tasks fail, and their jobs restart from their last checkpoint. */
-    void killTaskManager(int index) throws Exception {
+    /**
+     * Ends the {@code n}th live task manager at once (modulo their number): its tasks fail, and
+     * their jobs restart from their last checkpoint.
+     */
+    void killTaskManager(int n) throws Exception {
+        int index = liveTaskManagers.remove(n % liveTaskManagers.size());
         cluster.terminateTaskManager(index).get();
     }
 
     /** Starts a fresh task manager, as an orchestrator replaces a killed one. */
     void startTaskManager() throws Exception {
         cluster.startTaskManager();
+        liveTaskManagers.add(taskManagersStarted++);
     }
 
     static void cancelAll(List<JobClient> jobs) throws Exception {

@@ -35,9 +35,6 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,7 +104,7 @@ public final class FaultMatrix {
                 Duration series = strike.getKey().lasts.plus(STRIKE_ALLOWANCE).multipliedBy(strike.getValue());
                 longest = series.compareTo(longest) > 0 ? series : longest;
             }
-            return longest.plusSeconds(20);
+            return longest.plus(WARM_UP);
         }
 
         static Plan full() {
@@ -145,12 +142,14 @@ public final class FaultMatrix {
     private record Outputs(RawAccounting raw, long unaccounted, long duplicatedTraces, long duplicatedAlerts,
                            Set<String> alerts, long seenTwiceByReader) {}
 
-    private static final int TASK_MANAGERS = 2;
-    /** Three jobs of parallelism 1 fit on one TaskManager while the other is replaced. */
-    private static final int SLOTS_PER_TASK_MANAGER = 3;
+    /** One slot each, so that each job of parallelism 1 has a TaskManager of its own and every kill hits one. */
+    private static final int TASK_MANAGERS = 3;
+    private static final int SLOTS_PER_TASK_MANAGER = 1;
     private static final Duration CHECKPOINTS = Duration.ofSeconds(2);
     /** The time a strike takes beyond its fault's own: the pause before it and the recovery after. */
-    private static final Duration STRIKE_ALLOWANCE = Duration.ofSeconds(12);
+    private static final Duration STRIKE_ALLOWANCE = Duration.ofSeconds(15);
+    /** Shipping time before the first strike: the jobs start and commit once. */
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
     /** Longest a recovery may take before the run calls it failed. */
     private static final Duration RECOVERY_LIMIT = Duration.ofMinutes(3);
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
@@ -198,10 +197,10 @@ public final class FaultMatrix {
 
     private Outputs runOnce(Plan plan, Fault fault, int strikes, List<Duration> recoveries) throws Exception {
         int records = plan.records();
-        int proxyPort = freePort();
-        try (EmbeddedKafka kafka = EmbeddedKafka.startBehind(proxyPort);
-             TcpProxy proxy = TcpProxy.start(proxyPort, "127.0.0.1", kafka.clientListener());
+        try (TcpProxy proxy = TcpProxy.start();
+             EmbeddedKafka kafka = EmbeddedKafka.startBehind(proxy.port());
              BenchCluster cluster = new BenchCluster(TASK_MANAGERS, SLOTS_PER_TASK_MANAGER)) {
+            proxy.forwardTo("127.0.0.1", kafka.clientListener());
             String run = (fault == null ? "fault-free" : fault.name().toLowerCase()) + "-" + UUID.randomUUID().toString().substring(0, 8);
             Configuration config = FreshTopics.on(kafka.bootstrapServers(), run);
             config.set(KafkaSettings.INSTANCE_ID, run);
@@ -212,9 +211,10 @@ public final class FaultMatrix {
 
             Duration shipping = plan.shipping();
             Map<String, Integer> sent = new ConcurrentHashMap<>();
-            Thread shipper = daemon("fault-matrix-shipper", () -> ship(kafka.internalServers(), topics, records, shipping, sent));
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            Thread shipper = daemon("fault-matrix-shipper", failed, () -> ship(kafka.internalServers(), topics, records, shipping, sent));
             ConcurrentReader reader = new ConcurrentReader(kafka.internalServers(), topics.events());
-            Thread reading = daemon("fault-matrix-reader", reader);
+            Thread reading = daemon("fault-matrix-reader", failed, reader);
             try (CommitWatch commits = new CommitWatch(kafka.internalServers(), topics.events())) {
                 commits.awaitCommitAfter(commits.committed(), RECOVERY_LIMIT);
                 for (int strike = 0; fault != null && strike < strikes; strike++) {
@@ -229,10 +229,12 @@ public final class FaultMatrix {
                 }
             }
             shipper.join();
+            rethrow(failed);
             drain(kafka.internalServers(), config, topics);
             RawAccounting raw = awaitAccounted(direct, topics, sent);
             reader.stop();
             reading.join();
+            rethrow(failed);
             Map<String, Long> late = cluster.countedByOperator(jobs.get(2).getJobID(), CountLateEvents.LATE_EVENTS);
             if (!late.isEmpty()) {
                 System.out.println("  events late for a detection rule: " + late);
@@ -411,17 +413,24 @@ public final class FaultMatrix {
         System.out.printf("%nResult: %s%n", rows.stream().allMatch(Row::clean) ? "nothing lost, nothing duplicated" : "FAILED");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static Thread daemon(String name, Runnable work) {
-        Thread thread = new Thread(work, name);
+    /** Runs {@code work} on a thread of its own; what it throws is kept in {@code failed} for the run to rethrow. */
+    private static Thread daemon(String name, AtomicReference<Throwable> failed, Runnable work) {
+        Thread thread = new Thread(() -> {
+            try {
+                work.run();
+            } catch (Throwable e) {
+                failed.compareAndSet(null, e);
+            }
+        }, name);
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    private static void rethrow(AtomicReference<Throwable> failed) {
+        if (failed.get() != null) {
+            throw new IllegalStateException("a thread of the run failed: " + failed.get(), failed.get());
+        }
     }
 
     /** The events topic's last stable offset, summed over its partitions: it moves when a transaction commits. */
@@ -435,10 +444,14 @@ public final class FaultMatrix {
         }
 
         long committed() {
+            long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
             while (true) {
                 try {
                     return consumer.endOffsets(partitions, Duration.ofSeconds(5)).values().stream().mapToLong(Long::longValue).sum();
                 } catch (org.apache.kafka.common.errors.TimeoutException brokerDown) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the broker did not answer within " + RECOVERY_LIMIT.toSeconds() + " s", brokerDown);
+                    }
                     // the broker is restarting: ask again
                 }
             }

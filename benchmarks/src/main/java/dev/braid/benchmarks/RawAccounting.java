@@ -93,10 +93,16 @@ final class RawAccounting {
 
     /** Of {@code sent} records of each stream (offsets 0 to sent - 1), how many have no outcome. */
     long unaccounted(Map<String, Integer> sent) {
+        return unaccounted(sent, Map.of());
+    }
+
+    /** As {@link #unaccounted(Map)}, leaving out the records {@code expectedWithout} holds, such as blank lines. */
+    long unaccounted(Map<String, Integer> sent, Map<String, BitSet> expectedWithout) {
         long missing = 0;
         for (Map.Entry<String, Integer> stream : sent.entrySet()) {
             BitSet any = (BitSet) withEvents.getOrDefault(stream.getKey(), new BitSet()).clone();
             any.or(deadLettered.getOrDefault(stream.getKey(), new BitSet()));
+            any.or(expectedWithout.getOrDefault(stream.getKey(), new BitSet()));
             missing += stream.getValue() - any.get(0, stream.getValue()).cardinality();
         }
         return missing;

@@ -13,6 +13,9 @@ import java.time.Duration;
 /** The environment settings every Braid job runs with, in production and in tests alike. */
 public final class JobDefaults {
 
+    /** How long a checkpoint stays aligned before its barriers overtake what backpressure buffered. */
+    public static final Duration ALIGNED_CHECKPOINT_TIMEOUT = Duration.ofSeconds(10);
+
     private JobDefaults() {}
 
     /**
@@ -26,9 +29,6 @@ public final class JobDefaults {
      * received from a chained operator: the one function that completes its input in place
      * ({@code CompleteFailedRequests}) is the first after a keyBy, which always deserializes a fresh one.
      */
-    /** How long a checkpoint stays aligned before its barriers overtake what backpressure buffered. */
-    public static final Duration ALIGNED_CHECKPOINT_TIMEOUT = Duration.ofSeconds(10);
-
     public static void apply(StreamExecutionEnvironment env, Checkpointing checkpointing) {
         Configuration config = new Configuration();
         config.set(PipelineOptions.AUTO_GENERATE_UIDS, false);

@@ -25,15 +25,18 @@ public final class CapturedLogs implements AutoCloseable {
     private final LoggerContext context = LoggerContext.getContext(false);
     private final Map<LoggerConfig, Level> levelsBefore = new HashMap<>();
     private final Map<String, Appender> rootAppenders = new HashMap<>();
+    private final Map<String, Level> rootAppenderLevels = new HashMap<>();
+    private final WriterAppender appender;
 
     private CapturedLogs() {
         Configuration config = context.getConfiguration();
-        WriterAppender appender = WriterAppender.newBuilder().setName(NAME).setTarget(text)
+        appender = WriterAppender.newBuilder().setName(NAME).setTarget(text)
                 .setLayout(PatternLayout.newBuilder().withPattern("%p %c %m%n").build()).build();
         appender.start();
         config.addAppender(appender);
         LoggerConfig root = config.getRootLogger();
         rootAppenders.putAll(root.getAppenders());
+        root.getAppenderRefs().forEach(ref -> rootAppenderLevels.put(ref.getRef(), ref.getLevel()));
         rootAppenders.keySet().forEach(root::removeAppender);
         rootAppenders.values().forEach(console -> root.addAppender(console, Level.WARN, null));
         root.addAppender(appender, Level.INFO, null);
@@ -57,8 +60,10 @@ public final class CapturedLogs implements AutoCloseable {
     public void close() {
         LoggerConfig root = context.getConfiguration().getRootLogger();
         root.removeAppender(NAME);
+        context.getConfiguration().getAppenders().remove(NAME);
+        appender.stop();
         rootAppenders.keySet().forEach(root::removeAppender);
-        rootAppenders.values().forEach(console -> root.addAppender(console, null, null));
+        rootAppenders.forEach((name, console) -> root.addAppender(console, rootAppenderLevels.get(name), null));
         levelsBefore.forEach(LoggerConfig::setLevel);
         context.updateLoggers();
     }

@@ -21,24 +21,31 @@ public final class TcpProxy implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
 
     private final ServerSocket listener;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile long latencyMillis;
     private volatile long bytesPerSecond;
     private volatile boolean stalled;
     private volatile boolean closed;
 
-    private TcpProxy(ServerSocket listener, InetSocketAddress target) {
+    private TcpProxy(ServerSocket listener) {
         this.listener = listener;
-        this.target = target;
     }
 
-    /** Listens on {@code port} of loopback (0 for any free one) and forwards to the target. */
-    public static TcpProxy start(int port, String targetHost, int targetPort) throws IOException {
-        ServerSocket listener = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-        TcpProxy proxy = new TcpProxy(listener, new InetSocketAddress(targetHost, targetPort));
+    /**
+     * Listens on a free port of loopback; connections are refused until {@link #forwardTo} names
+     * the target. Its port is taken from the start, so a server told to advertise it cannot race
+     * for it.
+     */
+    public static TcpProxy start() throws IOException {
+        ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        TcpProxy proxy = new TcpProxy(listener);
         daemon("tcp-proxy-accept-" + listener.getLocalPort(), proxy::accept);
         return proxy;
+    }
+
+    public void forwardTo(String host, int port) {
+        target = new InetSocketAddress(host, port);
     }
 
     public int port() {
@@ -83,8 +90,12 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 Socket server = new Socket();
+                InetSocketAddress to = target;
                 try {
-                    server.connect(target, 5_000);
+                    if (to == null) {
+                        throw new IOException("no target yet");
+                    }
+                    server.connect(to, 5_000);
                 } catch (IOException unreachable) {
                     closeQuietly(client);
                     closeQuietly(server);
@@ -92,6 +103,11 @@ public final class TcpProxy implements AutoCloseable {
                 }
                 sockets.add(client);
                 sockets.add(server);
+                if (closed) {
+                    closeQuietly(client);
+                    closeQuietly(server);
+                    return;
+                }
                 daemon("tcp-proxy-up", () -> pump(client, server));
                 daemon("tcp-proxy-down", () -> pump(server, client));
             } catch (IOException e) {

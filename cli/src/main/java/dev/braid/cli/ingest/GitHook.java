@@ -77,8 +77,12 @@ final class GitHook {
             Files.createDirectories(hooks);
             Path written = Files.createTempFile(hooks, "." + hook.getFileName(), ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Files.writeString(written, script, StandardCharsets.UTF_8);
-            Files.move(written, hook, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.writeString(written, script, StandardCharsets.UTF_8);
+                Files.move(written, hook, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(written);
+            }
         } catch (IOException e) {
             throw new UserError("cannot write the hook " + hook + ": " + e.getMessage(), e);
         }

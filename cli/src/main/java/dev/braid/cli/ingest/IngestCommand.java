@@ -362,7 +362,7 @@ public final class IngestCommand implements Callable<Integer> {
     /**
      * What the hooks run, before the commit and branch they add: this script with the Kafka options
      * of this call. A hook is a plain file that tools copy and print, so no credential goes into
-     * it: they stay in the --kafka-config file or $BRAID_KAFKA_CONFIG, which the hook names.
+     * it: they stay in the file of --kafka-config or $BRAID_KAFKA_CONFIG, which the hook names.
      */
     private List<String> hookCommand() {
         kafka.commandLineProperties().forEach(GitHook::requireNoCredential);
@@ -371,12 +371,13 @@ public final class IngestCommand implements Callable<Integer> {
         ParseResult parsed = spec.commandLine().getParseResult();
         for (OptionSpec option : spec.mixins().get(KAFKA_MIXIN).options()) {
             String name = option.longestName();
-            if (!parsed.hasMatchedOption(option) || name.equals("--bootstrap-servers")) {
+            if (name.equals("--bootstrap-servers")) {
                 continue;
             }
+            // The file, also when $BRAID_KAFKA_CONFIG named it: git runs hooks without this shell's variables.
             if (option.getValue() instanceof Path path) {
                 hookCommand.addAll(List.of(name, path.toAbsolutePath().toString()));
-            } else {
+            } else if (parsed.hasMatchedOption(option)) {
                 option.originalStringValues().forEach(value -> hookCommand.addAll(List.of(name, value)));
             }
         }

@@ -112,7 +112,11 @@ final class Shipper implements AutoCloseable {
         private Lines() {}
 
         void send(byte[] key, byte[] line, Map<String, String> headers) {
-            Shipper.this.send(key, redactor == null ? line : maskKeyBody(line), headers);
+            byte[] shipped = redactor == null ? line : maskKeyBody(line);
+            if (shipped != line) {
+                redacted.incrementAndGet(); // send() sees only the mask
+            }
+            Shipper.this.send(key, shipped, headers);
         }
 
         private byte[] maskKeyBody(byte[] line) {

@@ -169,7 +169,9 @@ public final class MergeStackTraces extends KeyedProcessFunction<String, Normali
         String offsets = held.getMetadata().get(MERGED_OFFSETS);
         long chars = held.getMessage().length() + next.getMessage().length() + (stack == null ? 0 : stack.length())
                 + (offsets == null ? 0 : offsets.length()) + (blankOffsets == null ? 0 : blankOffsets.length());
-        return chars <= MAX_MERGED_CHARS;
+        // A held line may be large already: the merged event must still fit a Kafka record.
+        long bytes = AvroSizes.atMost(held) + 3L * (next.getMessage().length() + (blankOffsets == null ? 0 : blankOffsets.length())) + 32;
+        return chars <= MAX_MERGED_CHARS && bytes <= RawRecordNormalizer.MAX_EVENT_BYTES;
     }
 
     private static boolean isBlank(NormalizedEvent event) {

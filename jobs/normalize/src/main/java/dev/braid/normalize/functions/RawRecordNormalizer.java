@@ -61,6 +61,8 @@ public final class RawRecordNormalizer implements Serializable {
      * enough to see what was wrong, small enough for any topic.
      */
     public static final int MAX_DEAD_LETTER_RAW_BYTES = 256 * 1024;
+    /** A key is a stream's or a run's name; a longer one is cut in its dead letter, which must fit a record too. */
+    private static final int MAX_DEAD_LETTER_KEY_BYTES = 16 * 1024;
     /** No parser copies its input's text more than a few times: an event of a smaller record cannot come near the limit. */
     private static final int SIZE_CHECKED_FROM_BYTES = 16 * 1024;
 
@@ -90,6 +92,9 @@ public final class RawRecordNormalizer implements Serializable {
         } catch (RuntimeException e) {
             // A parser bug on odd input must not fail the job: keep the record and say what broke.
             return deadLetter(raw, DeadLetterReason.UNPARSEABLE, "parser failed: " + e);
+        } catch (StackOverflowError e) {
+            // Recursion on input nested deeper than any parser expects ends here, not in the job's failure.
+            return deadLetter(raw, DeadLetterReason.UNPARSEABLE, "parser ran out of stack: the record is nested too deep");
         }
     }
 
@@ -177,6 +182,10 @@ public final class RawRecordNormalizer implements Serializable {
         }
     }
 
+    private static byte[] cut(byte[] bytes, int limit) {
+        return bytes.length > limit ? Arrays.copyOf(bytes, limit) : bytes;
+    }
+
     private Result deadLetter(RawRecord raw, DeadLetterReason reason, String detail) {
         // Redact before cutting: a cut through a secret could leave a piece too short to recognise.
         byte[] value = redactor.redact(raw.value == null ? new byte[0] : raw.value);
@@ -194,7 +203,7 @@ public final class RawRecordNormalizer implements Serializable {
                 .setOffset(raw.offset)
                 .setKafkaTimestamp(Instant.ofEpochMilli(raw.timestamp))
                 .setTime(Instant.now())
-                .setRawKey(raw.key == null ? null : ByteBuffer.wrap(redactor.redact(raw.key)))
+                .setRawKey(raw.key == null ? null : ByteBuffer.wrap(cut(redactor.redact(raw.key), MAX_DEAD_LETTER_KEY_BYTES)))
                 .setRawValue(ByteBuffer.wrap(value))
                 .setTruncated(truncated)
                 .build(), 0);

@@ -58,8 +58,12 @@ public final class Redactor implements Serializable {
      */
     private static final String START = "(?:(?<=\\\\[nrt])|\\b)";
 
-    /** A bare value: up to a separator, a quote or an escape of JSON text ({@code \\n}, {@code \\"}). */
-    private static final String VALUE = "(?:[^&\\s\"',;}\\]\\\\]|\\\\(?![nrt\"\\\\]))+";
+    /**
+     * A bare value: up to a separator, a quote or an escape of JSON text ({@code \\n}, {@code \\"}).
+     * Every repeated group here and below takes runs possessively: Java's matcher recurses once per
+     * repetition of a group, and a value of a few thousand characters overflowed the stack.
+     */
+    private static final String VALUE = "(?:[^&\\s\"',;}\\]\\\\]++|\\\\(?![nrt\"\\\\]))++";
 
     /**
      * Ordered: whole blocks first, then key-value shapes, then bare token shapes. Each rule names
@@ -71,10 +75,10 @@ public final class Redactor implements Serializable {
                     "-----BEGIN $1PRIVATE KEY$2-----" + MASK + "-----END $1PRIVATE KEY$2-----", "private key"),
             // A key cut off before its END line, as in a truncated log line: its body's lines up to the cut.
             new Rule("(-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----)(?!\\[REDACTED\\])"
-                    + "(?:(?:\\\\n|\\s)+[A-Za-z0-9+/=]+(?=\\\\n|\\s|\"|$))+",
+                    + "(?:(?:\\\\n|\\s)++[A-Za-z0-9+/=]++(?=\\\\n|\\s|\"|$))++",
                     "$1" + MASK, "private key"),
             // "Authorization": "Bearer x" and "password": "x" inside JSON text, escaped quotes included.
-            new Rule("(?i)(\"(?:" + SECRET_NAMES + ")\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")",
+            new Rule("(?i)(\"(?:" + SECRET_NAMES + ")\"\\s*:\\s*\")(?:[^\"\\\\]++|\\\\.)*+(\")",
                     "$1" + MASK + "$2", words("\"", SECRET_NAMES, "\"")),
             // The same with escaped quotes, as in JSON nested inside a JSON string, at any depth.
             new Rule("(?i)((\\\\+)\"(?:" + SECRET_NAMES + ")\\2\"\\s*:\\s*\\2\")[^\"\\\\]*(\\2\")",
@@ -82,8 +86,8 @@ public final class Redactor implements Serializable {
             // What a user typed into a password field, in a recorded user action, in either field order,
             // its quotes escaped as often as the JSON is nested.
             new Rule("(?i)((\\\\*)\"input_?type\\2\"\\s*:\\s*\\2\"password\\2\"[^{}]*?\\2\"value\\2\"\\s*:\\s*\\2\")"
-                    + "(?:(?!\\2\")(?:[^\"\\\\]|\\\\.))*(\\2\")", "$1" + MASK + "$3", "\"password"),
-            new Rule("(?i)((\\\\*)\"value\\2\"\\s*:\\s*\\2\")(?:(?!\\2\")(?:[^\"\\\\]|\\\\.))*"
+                    + "(?:[^\"\\\\]++|(?!\\2\")\\\\.)*+(\\2\")", "$1" + MASK + "$3", "\"password"),
+            new Rule("(?i)((\\\\*)\"value\\2\"\\s*:\\s*\\2\")(?:[^\"\\\\]++|(?!\\2\")\\\\.)*+"
                     + "(\\2\"[^{}]*?\\2\"input_?type\\2\"\\s*:\\s*\\2\"password\\2\")", "$1" + MASK + "$3", "\"password"),
             // Header lines: Authorization: Basic abc, Cookie: a=b; c=d
             new Rule("(?im)(" + START + "(?:" + SECRET_HEADERS + ")\\s*:\\s*)(?!\\s*\\[REDACTED\\])[^\\r\\n\"]+",
@@ -91,9 +95,11 @@ public final class Redactor implements Serializable {
             // key=value in query strings, form bodies, logfmt and shell: password=x&token=y
             new Rule("(?i)(" + START + "(?:" + SECRET_KEYS + ")=)(?!\\[REDACTED\\])" + VALUE, "$1" + MASK,
                     words("", SECRET_KEYS, "=")),
-            // Quoted values: password="x" in a JAAS configuration, export DB_PASSWORD='x' in a shell.
-            new Rule("(?i)(" + START + "(?:[a-z0-9_.-]{0,64}?(?:" + SECRET_SUFFIXES + ")|" + SECRET_KEYS + ")\\s*=\\s*)(\\\\*[\"'])"
-                    + "(?!\\[REDACTED\\])(?:[^\"'\\\\\\r\\n]|\\\\[^\"'\\\\])*(\\\\*[\"'])", "$1$2" + MASK + "$3", words("", SECRET_SUFFIXES + "|" + SECRET_KEYS, "")),
+            // Quoted values: password="x" in a JAAS configuration, export DB_PASSWORD='it''s' in a shell;
+            // the value ends at the quote it opened with, escaped as often as the text around it.
+            new Rule("(?i)(" + START + "(?:[a-z0-9_.-]{0,64}?(?:" + SECRET_SUFFIXES + ")|" + SECRET_KEYS + ")\\s*=\\s*)(\\\\*)([\"'])"
+                    + "(?!\\[REDACTED\\])(?:[^\"'\\\\\\r\\n]++|(?!\\2\\3)(?:\\\\[^\\r\\n]|[\"']))*+(\\2\\3)",
+                    "$1$2$3" + MASK + "$4", words("", SECRET_SUFFIXES + "|" + SECRET_KEYS, "")),
             // Variables named for a credential: DB_PASSWORD=x, GITHUB_TOKEN=x, PGPASSWORD=x.
             new Rule("(?i)(" + START + "[a-z0-9_]{0,64}?(?:" + SECRET_SUFFIXES + ")=)(?!\\[REDACTED\\])" + VALUE, "$1" + MASK,
                     words("", SECRET_SUFFIXES, "=")),
@@ -103,7 +109,9 @@ public final class Redactor implements Serializable {
             new Rule("(?i)(" + START + "(?:" + YAML_KEYS + ")\\s*:\\s*)(?!\\[REDACTED\\])(?![\"{\\[])" + VALUE,
                     "$1" + MASK, words("", YAML_KEYS, "")),
             // user:password@ in URLs, and :password@ without a user as Redis takes it
-            new Rule("(?i)(" + START + "[a-z][a-z0-9+.-]*://[^/\\s:@\"']*:)[^/\\s@\"']+(@)", "$1" + MASK + "$2", "://"),
+            // (A scheme starts where no scheme character precedes it: starting at every boundary
+            // inside a run like a.b.c rescanned the run from each, in time square to its length.)
+            new Rule("(?i)((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*+://[^/\\s:@\"']*+:)[^/\\s@\"']++(@)", "$1" + MASK + "$2", "://"),
             // A credential holds a digit or a base64 symbol, or is longer than most words: "Basic
             // authentication failed" is no credential.
             new Rule("(?i)" + START + "(Bearer|Basic|Digest|Token)\\s+(?!\\[REDACTED\\])"

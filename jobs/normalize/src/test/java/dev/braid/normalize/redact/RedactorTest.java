@@ -1,6 +1,7 @@
 package dev.braid.normalize.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.braid.schema.CorrelationKeys;
 import dev.braid.schema.Level;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,6 +79,35 @@ class RedactorTest {
         String glued = "slack client xoxb-1234567890-abcdefghij029_auth=lEPQ40ETuq5c1HBLWcN0D30K== ";
 
         assertThat(redactor.redact(glued)).isEqualTo("slack client [REDACTED]_auth=[REDACTED] ");
+    }
+
+    @Test
+    void aQuotedPasswordEndsAtTheQuoteItOpenedWith() {
+        assertThat(redactor.redact("export DB_PASSWORD=\"it's-Hunter2-secret\"")).isEqualTo("export DB_PASSWORD=\"[REDACTED]\"");
+        assertThat(redactor.redact("PGPASSWORD='say \"hi\" Hunter3' psql")).isEqualTo("PGPASSWORD='[REDACTED]' psql");
+    }
+
+    /** Java's matcher recurses once per repetition of a group: values this long overflowed the stack. */
+    @Test
+    void longValuesAreMaskedWithoutOverflowingTheStack() {
+        String value = "Ab1".repeat(70_000);
+        String base64Lines = ("\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7").repeat(4_000);
+
+        assertThat(redactor.redact("X-Amz-Security-Token=" + value)).isEqualTo("X-Amz-Security-Token=[REDACTED]");
+        assertThat(redactor.redact("{\"password\":\"" + value + "\"}")).isEqualTo("{\"password\":\"[REDACTED]\"}");
+        assertThat(redactor.redact("DB_PASSWORD=\"" + value + "\"")).isEqualTo("DB_PASSWORD=\"[REDACTED]\"");
+        assertThat(redactor.redact("password: " + value)).isEqualTo("password: [REDACTED]");
+        assertThat(redactor.redact("{\"input_type\":\"password\",\"value\":\"" + value + "\"}"))
+                .isEqualTo("{\"input_type\":\"password\",\"value\":\"[REDACTED]\"}");
+        assertThat(redactor.redact("-----BEGIN PRIVATE KEY-----" + base64Lines)).isEqualTo("-----BEGIN PRIVATE KEY-----[REDACTED]");
+    }
+
+    /** Started at every boundary inside a run like a.a.a, the URL rule rescanned the run from each: a square of its length. */
+    @Test
+    void aLongDottedRunBeforeASchemeSeparatorIsScannedOnce() {
+        String dotted = "a.".repeat(200_000) + "://x";
+
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> redactor.redact(dotted))).isEqualTo(dotted);
     }
 
     @Test
