@@ -24,7 +24,6 @@ import dev.braid.testing.TcpProxy;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
@@ -41,7 +39,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,8 +237,9 @@ public final class FaultMatrix {
                 System.out.println("  events late for a detection rule: " + late);
             }
             BenchCluster.cancelAll(jobs);
-            return new Outputs(raw, raw.unaccounted(sent), repeatedTraceVersions(direct, topics), repeatedAlertRevisions(direct, topics),
-                    alerts(direct, topics), reader.seenTwice());
+            List<Alert> alerts = allAlerts(direct, topics);
+            return new Outputs(raw, raw.unaccounted(sent), repeatedTraceVersions(direct, topics), repeatedRevisions(alerts),
+                    described(alerts), reader.seenTwice());
         }
     }
 
@@ -368,10 +366,10 @@ public final class FaultMatrix {
         return repeated.get();
     }
 
-    private static long repeatedAlertRevisions(KafkaTestClient client, Topics topics) {
+    private static long repeatedRevisions(List<Alert> alerts) {
         Set<String> seen = new HashSet<>();
         long repeated = 0;
-        for (Alert alert : allAlerts(client, topics)) {
+        for (Alert alert : alerts) {
             if (!seen.add(alert.getId() + "#" + alert.getRevision())) {
                 repeated++;
             }
@@ -380,12 +378,12 @@ public final class FaultMatrix {
     }
 
     /** Each alert record as rule, key, status and revision: what a fault-free run of the same input also commits. */
-    private static Set<String> alerts(KafkaTestClient client, Topics topics) {
-        Set<String> alerts = new TreeSet<>();
-        for (Alert alert : allAlerts(client, topics)) {
-            alerts.add(alert.getRule() + " " + alert.getKey() + " " + alert.getStatus() + " r" + alert.getRevision());
+    private static Set<String> described(List<Alert> alerts) {
+        Set<String> described = new TreeSet<>();
+        for (Alert alert : alerts) {
+            described.add(alert.getRule() + " " + alert.getKey() + " " + alert.getStatus() + " r" + alert.getRevision());
         }
-        return alerts;
+        return described;
     }
 
     private static List<Alert> allAlerts(KafkaTestClient client, Topics topics) {
@@ -439,7 +437,7 @@ public final class FaultMatrix {
         private final List<TopicPartition> partitions;
 
         CommitWatch(String servers, String topic) {
-            consumer = committedConsumer(servers);
+            consumer = new KafkaTestClient(servers).committedConsumer();
             partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         }
 
@@ -490,7 +488,7 @@ public final class FaultMatrix {
 
         @Override
         public void run() {
-            try (KafkaConsumer<byte[], byte[]> consumer = committedConsumer(servers)) {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaTestClient(servers).committedConsumer()) {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                         .map(p -> new TopicPartition(topic, p.partition())).toList();
                 consumer.assign(partitions);
@@ -513,13 +511,5 @@ public final class FaultMatrix {
         long seenTwice() {
             return seenTwice.get();
         }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> committedConsumer(String servers) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }

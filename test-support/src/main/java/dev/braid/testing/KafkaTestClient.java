@@ -151,6 +151,11 @@ public final class KafkaTestClient {
         return true;
     }
 
+    /** A consumer of what transactions committed, in no group: for readers that poll on their own. */
+    public KafkaConsumer<byte[], byte[]> committedConsumer() {
+        return newConsumer("read_committed");
+    }
+
     private KafkaConsumer<byte[], byte[]> newConsumer(String isolation) {
         Map<String, Object> config =
                 Map.of(
