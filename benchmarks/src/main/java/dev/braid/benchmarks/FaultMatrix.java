@@ -65,7 +65,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * duplicate.
  *
  * <pre>mvn -B -q install -DskipTests &amp;&amp; mvn -B -q -pl benchmarks exec:exec -Dbenchmark=dev.braid.benchmarks.FaultMatrix
- *     [-Dbenchmark.args=--quick]</pre>
+ *     [-Dbenchmark.args="--quick | --only NETWORK_STALL [--records 20000]"]</pre>
  */
 public final class FaultMatrix {
 
@@ -115,6 +115,21 @@ public final class FaultMatrix {
             return new Plan(100_000, strikes);
         }
 
+        /**
+         * The full plan, or with {@code --quick} CI's; {@code --only FAULT} keeps one fault of it and
+         * {@code --records N} ships another number of records, to rerun one fault's finding.
+         */
+        static Plan from(List<String> args) {
+            Plan plan = args.contains("--quick") ? quick() : full();
+            int only = args.indexOf("--only");
+            if (only >= 0) {
+                Fault fault = Fault.valueOf(args.get(only + 1).toUpperCase());
+                plan = new Plan(plan.records(), Map.of(fault, plan.strikes().getOrDefault(fault, full().strikes().get(fault))));
+            }
+            int records = args.indexOf("--records");
+            return records < 0 ? plan : new Plan(Integer.parseInt(args.get(records + 1)), plan.strikes());
+        }
+
         /** What CI runs: a few kills and one broker restart. */
         static Plan quick() {
             Map<Fault, Integer> strikes = new LinkedHashMap<>();
@@ -155,8 +170,7 @@ public final class FaultMatrix {
     private final Random random = new Random(16);
 
     public static void main(String[] args) throws Exception {
-        boolean quick = Arrays.asList(String.join(" ", args).trim().split("\\s+")).contains("--quick");
-        Plan plan = quick ? Plan.quick() : Plan.full();
+        Plan plan = Plan.from(Arrays.asList(String.join(" ", args).trim().split("\\s+")));
         System.out.printf("Braid fault matrix, %s (cores: %d, max heap: %d MiB, java %s)%n%n", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
         List<Row> rows = new FaultMatrix().run(plan);

@@ -1,5 +1,6 @@
 package dev.braid.correlate;
 
+import dev.braid.connectors.EventTimeWatermarks;
 import dev.braid.correlate.functions.AssembleTraces;
 import dev.braid.correlate.functions.AttributeCommits;
 import dev.braid.correlate.functions.BoundTraceSize;
@@ -7,7 +8,6 @@ import dev.braid.correlate.functions.BundleErrors;
 import dev.braid.schema.CorrelatedTrace;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -55,10 +55,8 @@ public final class CorrelatePipeline {
             Sink<CorrelatedTrace> tracesSink,
             Sink<NormalizedEvent> lateEventsSink) {
         DataStream<NormalizedEvent> events = env
-                .fromSource(eventsSource, WatermarkStrategy
-                                .<NormalizedEvent>forBoundedOutOfOrderness(config.outOfOrderness())
-                                .withTimestampAssigner((event, kafkaTimestamp) -> event.getEventTime().toEpochMilli())
-                                .withIdleness(config.idleness()),
+                .fromSource(eventsSource, EventTimeWatermarks.<NormalizedEvent>boundedWithIdleness(config.outOfOrderness(),
+                                config.idleness(), (event, kafkaTimestamp) -> event.getEventTime().toEpochMilli()),
                         "events", new AvroTypeInfo<>(NormalizedEvent.class))
                 .uid(Uids.EVENTS_SOURCE);
 

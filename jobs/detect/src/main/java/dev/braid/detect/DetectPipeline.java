@@ -1,5 +1,6 @@
 package dev.braid.detect;
 
+import dev.braid.connectors.EventTimeWatermarks;
 import dev.braid.detect.functions.AttributeInterruptions;
 import dev.braid.detect.functions.TrackAlerts;
 import dev.braid.detect.model.Finding;
@@ -15,7 +16,6 @@ import dev.braid.schema.AlertFamily;
 import dev.braid.schema.Fix;
 import dev.braid.schema.NormalizedEvent;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -89,18 +89,16 @@ public final class DetectPipeline {
             Map<AlertFamily, Sink<Alert>> alertSinks,
             Sink<Fix> fixesSink) {
         DataStream<NormalizedEvent> events = env
-                .fromSource(eventsSource, WatermarkStrategy
-                                .<NormalizedEvent>forBoundedOutOfOrderness(config.outOfOrderness())
-                                .withTimestampAssigner((event, kafkaTimestamp) -> event.getEventTime().toEpochMilli())
-                                .withIdleness(config.idleness()),
+                .fromSource(eventsSource, EventTimeWatermarks.<NormalizedEvent>boundedWithIdleness(config.outOfOrderness(),
+                                config.idleness(), (event, kafkaTimestamp) -> event.getEventTime().toEpochMilli()),
                         "events", EVENT_TYPE)
                 .uid(Uids.EVENTS_SOURCE);
 
         DataStream<NormalizedEvent> interruptions = events
                 .filter(AttributeInterruptions::selects).uid(Uids.INSTANCE_RECORDS).name("spot warnings and runner records")
                 .keyBy(AttributeInterruptions::instanceId, Types.STRING)
-                .process(new AttributeInterruptions(), EVENT_TYPE)
-                .uid(Uids.ATTRIBUTE_INTERRUPTIONS).name("attribute interruptions");
+                .transform("attribute interruptions", EVENT_TYPE, AttributeInterruptions.operator())
+                .uid(Uids.ATTRIBUTE_INTERRUPTIONS);
         ObservedEvents observed = new ObservedEvents(events, interruptions);
 
         List<DataStream<Finding>> findings = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.braid.normalize;
 
+import dev.braid.connectors.EventTimeWatermarks;
 import dev.braid.connectors.RawRecord;
 import dev.braid.normalize.functions.CompleteFailedRequests;
 import dev.braid.normalize.functions.Deduplicate;
@@ -117,10 +118,8 @@ public final class NormalizePipeline {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("the normalize job needs at least one raw source");
         }
-        WatermarkStrategy<RawRecord> shippingTime = WatermarkStrategy
-                .<RawRecord>forBoundedOutOfOrderness(config.outOfOrderness())
-                .withTimestampAssigner((raw, kafkaTimestamp) -> raw.timestamp)
-                .withIdleness(config.idleness());
+        WatermarkStrategy<RawRecord> shippingTime = EventTimeWatermarks.boundedWithIdleness(config.outOfOrderness(),
+                config.idleness(), (raw, kafkaTimestamp) -> raw.timestamp);
         DataStream<RawRecord> all = null;
         for (Map.Entry<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> entry : sources.entrySet()) {
             DataStream<RawRecord> stream = env

@@ -13,6 +13,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
@@ -105,6 +107,34 @@ public final class AttributeInterruptions extends KeyedProcessFunction<String, N
                 .setKind(EventFields.INTERRUPTION_KIND)
                 .setKeys(keys)
                 .build());
+    }
+
+    /** The operator that runs this function: one that never passes on that its input went idle. */
+    public static KeyedProcessOperator<String, NormalizedEvent, NormalizedEvent> operator() {
+        return new NeverIdle();
+    }
+
+    /**
+     * The rules join the interruptions with the events straight from the source. Were this
+     * operator idle when the source wakes (after a lull, or a broker out of reach), a rule would
+     * follow the source's watermark alone, jump ahead with it, and find the interruptions emitted
+     * here as that watermark arrives behind it: late. It is idle only when every source subtask is,
+     * when no watermark moves anyway, so staying active holds nothing back.
+     */
+    private static final class NeverIdle extends KeyedProcessOperator<String, NormalizedEvent, NormalizedEvent> {
+
+        private static final long serialVersionUID = 1L;
+
+        NeverIdle() {
+            super(new AttributeInterruptions());
+        }
+
+        @Override
+        public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+            if (status.isActive()) {
+                super.processWatermarkStatus(status);
+            }
+        }
     }
 
     /** AWS's two-minute warning, or a spot runner terminated because it was interrupted. */

@@ -13,6 +13,7 @@ import dev.braid.testing.Events;
 import dev.braid.testing.MeteredHarness;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -51,6 +52,22 @@ class AttributeInterruptionsTest {
 
             assertThat(metered.harness().extractOutputValues()).singleElement().satisfies(interruption ->
                     assertThat(interruption.getKeys().getJobId()).isEqualTo("J"));
+        }
+    }
+
+    /**
+     * Its input goes idle when every source does; it stays active, so that a rule joining its
+     * interruptions with the source's events keeps waiting for its watermark when the source wakes.
+     */
+    @Test
+    void itNeverPassesOnThatItsInputWentIdle() throws Exception {
+        try (var metered = new MeteredHarness<String, NormalizedEvent, NormalizedEvent>(
+                AttributeInterruptions.operator(), AttributeInterruptions::instanceId, Types.STRING)) {
+            metered.harness().processWatermark(T0);
+            metered.harness().processWatermarkStatus(WatermarkStatus.IDLE);
+            metered.harness().processWatermarkStatus(WatermarkStatus.ACTIVE);
+
+            assertThat(metered.harness().getOutput()).noneMatch(element -> element instanceof WatermarkStatus status && status.isIdle());
         }
     }
 
