@@ -11,8 +11,10 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -142,6 +144,24 @@ final class BenchCluster implements AutoCloseable {
             }
         }
         return counts;
+    }
+
+    /** The job's gauges named {@code name} (RocksDB's, one per column family, among them) per operator, summed over subtasks. */
+    Map<String, Long> gaugedByOperator(JobID job, String name) {
+        Map<String, Long> sums = new TreeMap<>();
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : metrics.getMetricsByGroup().entrySet()) {
+            Map<String, String> variables = group.getKey().getAllVariables();
+            if (job.toString().equals(variables.get("<job_id>"))
+                    && group.getValue().get(name) instanceof Gauge<?> gauge && gauge.getValue() instanceof Number value) {
+                sums.merge(variables.get("<operator_name>"), value.longValue(), Long::sum);
+            }
+        }
+        return sums;
+    }
+
+    /** The job's latest completed checkpoint as Flink reports it; null before the first. */
+    CompletedCheckpointStats latestCheckpoint(JobID job) throws Exception {
+        return cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
     }
 
     /** The sum of the job's counters named {@code name}, over all its operators and subtasks. */

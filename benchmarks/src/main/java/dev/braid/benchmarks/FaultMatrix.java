@@ -60,7 +60,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * may be committed twice under read_committed (nor seen twice by a reader that read through the
  * faults), and the alerts must be those of a fault-free run of the same input. Each kind of fault
  * has a run of its own, on a fresh broker (behind a TCP proxy on loopback) and a fresh cluster of
- * two TaskManagers. Prints one row per fault: count, records in and out, lost, duplicated, and the
+ * three TaskManagers of one slot. Prints one row per fault: count, records in and out, lost, duplicated, and the
  * recovery time from each fault's end to the next commit of events. Exits non-zero on any loss or
  * duplicate.
  *

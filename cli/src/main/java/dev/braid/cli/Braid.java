@@ -22,8 +22,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = BraidVersion.class,
         description = "Real-time correlation of development telemetry on Apache Flink.",
-        subcommands = {DemoCommand.class, RunCommand.class, DeployCommand.class, StopCommand.class, IngestCommand.class, ObserveCommand.class,
-                BaselineCommand.class, RestoreCommand.class, AnalyzeCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, DeployCommand.class, StopCommand.class, CheckpointsCommand.class,
+                IngestCommand.class, ObserveCommand.class, BaselineCommand.class, RestoreCommand.class, AnalyzeCommand.class})
 public final class Braid implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")

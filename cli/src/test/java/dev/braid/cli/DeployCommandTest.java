@@ -7,6 +7,7 @@ import dev.braid.schema.Source;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -33,11 +34,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code braid deploy} against a session cluster's REST API: the three job jars this build made
  * are uploaded and run with their options, normalize then turns what is shipped into events, and
- * a job stopped with {@code braid stop} and deployed again from its savepoint starts with that state.
+ * a job stopped with {@code braid stop} and deployed again from its savepoint starts with that state,
+ * and {@code braid checkpoints} finds the newest checkpoint each job retained and starts them from there.
  */
 class DeployCommandTest {
 
@@ -92,14 +96,51 @@ class DeployCommandTest {
         String jobId = resumed.out().replaceAll("(?s).* as job ([0-9a-f]{32}).*", "$1");
         assertThat(cluster.getJobStatus(JobID.fromHexString(jobId)).get()).isEqualTo(JobStatus.RUNNING);
         assertThat(restoredFrom(cluster, jobId)).as("the state it started with").isEqualTo(savepoint);
+        awaitCheckpointOfEveryRunningJob(cluster);
         cancelAll(cluster);
+
+        CliRun found = CliRun.of("checkpoints", "--flink", cluster.getWebInterfaceURL(), dir.resolve("checkpoints").toUri().toString());
+
+        assertThat(found.exitCode()).as(found.err()).isZero();
+        Matcher flags = Pattern.compile("(--from-savepoint \\w+=\\S+ ?){3}$").matcher(found.out().strip());
+        assertThat(flags.find()).as(found.out()).isTrue();
+        assertThat(found.out()).as("normalize's newest is the resumed job's, not the first one's")
+                .containsPattern("--from-savepoint normalize=\\S+/" + jobId + "/chk-\\d+");
+        List<String> fromRetained = new ArrayList<>(deploy);
+        fromRetained.addAll(List.of(flags.group().strip().split(" ")));
+        CliRun restored = CliRun.on(config, fromRetained);
+        assertThat(restored.exitCode()).as(restored.err()).isZero();
+        for (String job : restored.out().lines().toList()) {
+            String checkpoint = job.replaceAll(".*, from (\\S+)$", "$1");
+            assertThat(restoredFrom(cluster, job.replaceAll(".* as job ([0-9a-f]{32}).*", "$1"))).as(job).isEqualTo(checkpoint);
+        }
+        cancelAll(cluster);
+    }
+
+    /** Waits until every running job completed a checkpoint, so that each retains one when cancelled. */
+    private static void awaitCheckpointOfEveryRunningJob(RestClusterClient<?> cluster) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (JobStatusMessage job : cluster.listJobs().get()) {
+            while (job.getJobState() == JobStatus.RUNNING && completedCheckpoints(cluster, job.getJobId().toHexString()) == 0) {
+                assertThat(System.nanoTime()).as("a checkpoint of " + job.getJobName()).isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static long completedCheckpoints(RestClusterClient<?> cluster, String jobId) throws Exception {
+        return checkpointStats(cluster, jobId).at("/counts/completed").asLong();
     }
 
     /** The savepoint or checkpoint the job's state came from, as its checkpoint statistics say. */
     private static String restoredFrom(RestClusterClient<?> cluster, String jobId) throws Exception {
+        return checkpointStats(cluster, jobId).at("/latest/restored/external_path").asText();
+    }
+
+    private static JsonNode checkpointStats(RestClusterClient<?> cluster, String jobId) throws Exception {
         HttpResponse<String> stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(cluster.getWebInterfaceURL() + "/jobs/" + jobId + "/checkpoints")).build(), HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(stats.body()).at("/latest/restored/external_path").asText();
+        return new ObjectMapper().readTree(stats.body());
     }
 
     private static void cancelAll(RestClusterClient<?> cluster) throws Exception {

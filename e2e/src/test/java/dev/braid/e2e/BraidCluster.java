@@ -12,6 +12,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -114,6 +116,48 @@ final class BraidCluster implements BeforeAllCallback, AfterAllCallback {
                 .filter(tm -> resourceId.equals(tm.getEnvMap().get("TASKMANAGER_RESOURCE_ID"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no TaskManager " + resourceId));
         victim.getDockerClient().killContainerCmd(victim.getContainerId()).exec();
+    }
+
+    /**
+     * Kills the JobManager (SIGKILL) and starts its container again: a JobManager without high
+     * availability comes back knowing no jobs. Returns once its REST API answers.
+     */
+    void killAndRestartJobManager() throws InterruptedException {
+        killAndStart(jobManager);
+        awaitAnswer(() -> {
+            HttpURLConnection overview = (HttpURLConnection) rest().resolve("/overview").toURL().openConnection();
+            return overview.getResponseCode() == 200;
+        }, "the JobManager's REST API");
+    }
+
+    /** Kills the broker (SIGKILL: no clean shutdown, its logs recovered at start) and starts it again; returns once it answers. */
+    void killAndRestartBroker() throws InterruptedException {
+        killAndStart(kafka);
+        awaitAnswer(() -> {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+                return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+            }
+        }, "the broker");
+    }
+
+    private static void killAndStart(GenericContainer<?> container) {
+        container.getDockerClient().killContainerCmd(container.getContainerId()).exec();
+        container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+    }
+
+    private static void awaitAnswer(Callable<Boolean> answers, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (answers.call()) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // starting: ask again
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(what + " did not answer within " + STARTUP);
     }
 
     /** Creates every topic the jobs use (replication factor 1: one broker). */
