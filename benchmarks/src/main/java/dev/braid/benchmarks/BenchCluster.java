@@ -164,6 +164,11 @@ final class BenchCluster implements AutoCloseable {
         return cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
     }
 
+    /** How many checkpoints of the job completed. */
+    long completedCheckpoints(JobID job) throws Exception {
+        return cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
+    }
+
     /** The sum of the job's counters named {@code name}, over all its operators and subtasks. */
     long counted(JobID job, String name) {
         return FlinkMiniCluster.counted(metrics, job, name);

@@ -87,7 +87,10 @@ public final class StateAtScale {
     /** One look at a job's state; the keys per operator too. */
     record Sample(Duration at, long emitted, Map<String, Long> keysByOperator, long keys, long liveBytes, long checkpointBytes) {
 
-        /** The largest of each figure; the keys per operator of the sample with the most keys. */
+        /**
+         * The later sample's time and count, the largest of each figure, and the keys per operator
+         * of the sample with the most keys.
+         */
         static Sample max(Sample a, Sample b) {
             return new Sample(b.at, b.emitted, a.keys >= b.keys ? a.keysByOperator : b.keysByOperator, Math.max(a.keys, b.keys),
                     Math.max(a.liveBytes, b.liveBytes), Math.max(a.checkpointBytes, b.checkpointBytes));
@@ -145,7 +148,7 @@ public final class StateAtScale {
                 System.out.printf("  %4d s  %,13d events  %,12d keys  %,15d live bytes  %,15d checkpoint bytes%n",
                         sample.at().toSeconds(), sample.emitted(), sample.keys(), sample.liveBytes(), sample.checkpointBytes());
             }
-            long completed = completedCheckpoints(cluster, job);
+            long completed = cluster.completedCheckpoints(job.getJobID());
             if (checkpointsAtQuiet < 0 && sample.emitted() >= keyedEvents + trickle) {
                 checkpointsAtQuiet = completed;
             } else if (checkpointsAtQuiet >= 0 && completed >= checkpointsAtQuiet + 2) {
@@ -155,6 +158,7 @@ public final class StateAtScale {
         long savepoint = cluster.savepointBytes(job);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         job.cancel().get();
+        job.getJobExecutionResult().handle((result, cancelled) -> result).get(); // the next job gets its slot
         return new Result(name, input, keyedEvents, peak, sample, savepoint, took);
     }
 
@@ -168,10 +172,6 @@ public final class StateAtScale {
                 checkpoint == null ? 0 : checkpoint.getStateSize());
     }
 
-    private static long completedCheckpoints(BenchCluster cluster, JobClient job) throws Exception {
-        CompletedCheckpointStats checkpoint = cluster.latestCheckpoint(job.getJobID());
-        return checkpoint == null ? 0 : checkpoint.getCheckpointId();
-    }
 
     private static Configuration rocksDbEstimates() {
         Configuration config = new Configuration();

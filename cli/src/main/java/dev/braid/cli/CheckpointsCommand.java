@@ -5,7 +5,9 @@ import dev.braid.correlate.CorrelatePipeline;
 import dev.braid.detect.DetectPipeline;
 import dev.braid.normalize.NormalizePipeline;
 
+import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -31,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -39,8 +42,10 @@ import java.util.stream.Collectors;
  * the JobManager of a session cluster without high availability is lost: a new one knows no jobs,
  * but the checkpoints they retained are still in the directory, one folder per job id.
  *
- * <p>A folder's job is known by its checkpoint's operators: each job has a source uid of its own.
- * Newest is by time, not by checkpoint number, across every job id of that job.
+ * <p>A folder's job is known by its checkpoint's operators: each job has an operator uid of its own.
+ * Newest is by time, not by checkpoint number, across every job id of that job. A folder whose
+ * checkpoint cannot be read (another program's, another Flink's) is named on standard error and
+ * passed over.
  */
 @Command(name = "checkpoints", mixinStandardHelpOptions = true,
         description = "Find each job's newest retained checkpoint in the jobs' checkpoint directory and print the"
@@ -61,10 +66,15 @@ final class CheckpointsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        // s3:// and the like come from Flink's plugins, in $FLINK_PLUGINS_DIR as Flink's own scripts find them.
-        Configuration flink = new Configuration();
+        // s3:// and the like come from Flink's plugins and configuration, where Flink's own scripts find them.
+        String confDir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
+        Configuration flink = confDir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(confDir);
         FileSystem.initialize(flink, PluginUtils.createPluginManagerFromRootFolder(flink));
-        Map<Job, Retained> newest = newestPerJob(new Path(directory));
+        PrintWriter err = spec.commandLine().getErr();
+        Map<Job, Retained> newest = newestPerJob(new Path(directory), unreadable -> {
+            err.println("braid: passed over " + unreadable.getMessage());
+            err.flush();
+        });
         PrintWriter out = spec.commandLine().getOut();
         StringJoiner again = new StringJoiner(" ");
         for (Job job : cluster.jobs) {
@@ -81,7 +91,7 @@ final class CheckpointsCommand implements Callable<Integer> {
     }
 
     /** The newest completed checkpoint of each job found under {@code root}, one folder per job id. */
-    static Map<Job, Retained> newestPerJob(Path root) throws IOException {
+    static Map<Job, Retained> newestPerJob(Path root, Consumer<IOException> unreadable) throws IOException {
         FileSystem fs = root.getFileSystem();
         FileStatus[] jobIds = fs.exists(root) ? fs.listStatus(root) : null;
         if (jobIds == null) {
@@ -93,7 +103,13 @@ final class CheckpointsCommand implements Callable<Integer> {
             if (last.isEmpty()) {
                 continue;
             }
-            Optional<Job> job = jobOf(last.get().location());
+            Optional<Job> job;
+            try {
+                job = jobOf(last.get().location());
+            } catch (IOException e) {
+                unreadable.accept(new IOException(last.get().location() + ": " + e.getMessage(), e));
+                continue;
+            }
             job.ifPresent(found -> newest.merge(found, last.get(),
                     (one, other) -> one.completed().isAfter(other.completed()) ? one : other));
         }

@@ -110,6 +110,7 @@ class DeployCommandTest {
         fromRetained.addAll(List.of(flags.group().strip().split(" ")));
         CliRun restored = CliRun.on(config, fromRetained);
         assertThat(restored.exitCode()).as(restored.err()).isZero();
+        assertThat(restored.out().lines()).hasSize(3);
         for (String job : restored.out().lines().toList()) {
             String checkpoint = job.replaceAll(".*, from (\\S+)$", "$1");
             assertThat(restoredFrom(cluster, job.replaceAll(".* as job ([0-9a-f]{32}).*", "$1"))).as(job).isEqualTo(checkpoint);
@@ -121,7 +122,7 @@ class DeployCommandTest {
     private static void awaitCheckpointOfEveryRunningJob(RestClusterClient<?> cluster) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         for (JobStatusMessage job : cluster.listJobs().get()) {
-            while (job.getJobState() == JobStatus.RUNNING && completedCheckpoints(cluster, job.getJobId().toHexString()) == 0) {
+            while (!job.getJobState().isGloballyTerminalState() && completedCheckpoints(cluster, job.getJobId().toHexString()) == 0) {
                 assertThat(System.nanoTime()).as("a checkpoint of " + job.getJobName()).isLessThan(deadline);
                 Thread.sleep(200);
             }

@@ -50,13 +50,32 @@ class EventTimeWatermarksTest {
         clock.advanceTime(Duration.ofSeconds(40));
         emit();
 
+        first.event(t + 1_000);
         first.event(t + 40_000);
         emit();
-        assertThat(combined.watermark).isLessThan(t);
+        assertThat(combined.watermark).isLessThan(t + 1_000);
         clock.advanceTime(EventTimeWatermarks.WAKE_GRACE);
         emit();
 
         assertThat(combined.watermark).isEqualTo(t + 40_000 - OUT_OF_ORDERNESS.toMillis() - 1);
+    }
+
+    @Test
+    void aQuietPartitionWakingWithAFreshRecordHoldsTheOthersNoFurtherBack() {
+        long t = 1_000_000;
+        everySecondUntil(t, first, second);
+        for (long time = t + 1_000; time <= t + 40_000; time += 1_000) { // the second partition goes quiet
+            first.event(time);
+            clock.advanceTime(Duration.ofSeconds(1));
+            emit();
+        }
+
+        second.event(t + 45_000); // its clock runs a little ahead of the first's
+        first.event(t + 46_000);
+        emit();
+
+        assertThat(combined.watermark).as("held at the fresh record's watermark, not the one from before the lull")
+                .isEqualTo(t + 45_000 - OUT_OF_ORDERNESS.toMillis() - 1);
     }
 
     @Test

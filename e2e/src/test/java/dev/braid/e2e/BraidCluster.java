@@ -2,6 +2,7 @@ package dev.braid.e2e;
 
 import dev.braid.connectors.TopicSpec;
 
+import com.github.dockerjava.api.DockerClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -124,32 +125,35 @@ final class BraidCluster implements BeforeAllCallback, AfterAllCallback {
      */
     void killAndRestartJobManager() throws InterruptedException {
         killAndStart(jobManager);
-        awaitAnswer(() -> {
+        await(() -> {
             HttpURLConnection overview = (HttpURLConnection) rest().resolve("/overview").toURL().openConnection();
             return overview.getResponseCode() == 200;
-        }, "the JobManager's REST API");
+        }, "the JobManager's REST API to answer");
     }
 
     /** Kills the broker (SIGKILL: no clean shutdown, its logs recovered at start) and starts it again; returns once it answers. */
     void killAndRestartBroker() throws InterruptedException {
         killAndStart(kafka);
-        awaitAnswer(() -> {
+        await(() -> {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
                 return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
             }
-        }, "the broker");
+        }, "the broker to answer");
     }
 
-    private static void killAndStart(GenericContainer<?> container) {
-        container.getDockerClient().killContainerCmd(container.getContainerId()).exec();
-        container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+    private static void killAndStart(GenericContainer<?> container) throws InterruptedException {
+        DockerClient docker = container.getDockerClient();
+        docker.killContainerCmd(container.getContainerId()).exec();
+        await(() -> !Boolean.TRUE.equals(docker.inspectContainerCmd(container.getContainerId()).exec().getState().getRunning()),
+                container.getDockerImageName() + " to end");
+        docker.startContainerCmd(container.getContainerId()).exec();
     }
 
-    private static void awaitAnswer(Callable<Boolean> answers, String what) throws InterruptedException {
+    private static void await(Callable<Boolean> done, String what) throws InterruptedException {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (answers.call()) {
+                if (done.call()) {
                     return;
                 }
             } catch (Exception notYet) {
@@ -157,7 +161,7 @@ final class BraidCluster implements BeforeAllCallback, AfterAllCallback {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError(what + " did not answer within " + STARTUP);
+        throw new AssertionError("waited " + STARTUP + " for " + what);
     }
 
     /** Creates every topic the jobs use (replication factor 1: one broker). */

@@ -119,7 +119,10 @@ public final class AttributeInterruptions extends KeyedProcessFunction<String, N
      * operator idle when the source wakes (after a lull, or a broker out of reach), a rule would
      * follow the source's watermark alone, jump ahead with it, and find the interruptions emitted
      * here as that watermark arrives behind it: late. It is idle only when every source subtask is,
-     * when no watermark moves anyway, so staying active holds nothing back.
+     * when no watermark moves anyway, so staying active holds nothing back; the rules after it and
+     * the alert tracking after them are then never idle either. {@code KeyedProcessOperator} is
+     * the operator Flink runs a {@code process} function in: the subclass keeps its state and
+     * timers, so savepoints map as before.
      */
     private static final class NeverIdle extends KeyedProcessOperator<String, NormalizedEvent, NormalizedEvent> {
 
