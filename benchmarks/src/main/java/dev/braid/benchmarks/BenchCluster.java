@@ -6,6 +6,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -75,6 +76,7 @@ final class BenchCluster implements AutoCloseable {
         stateDir = Files.createTempDirectory("braid-bench-");
         Configuration config = metrics.addToConfiguration(new Configuration());
         config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        config.set(RestOptions.BIND_PORT, "0"); // any free port: two benchmarks may run at once
         // MiniCluster's default of 128 MiB leaves each of six slots too little for RocksDB's write
         // buffers, so every memtable flushes almost at once; a task manager's default is ~0.5 GiB.
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes((long) slotsPerTaskManager * MANAGED_MEMORY_PER_SLOT_MIB));
