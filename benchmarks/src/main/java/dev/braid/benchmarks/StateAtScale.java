@@ -85,14 +85,18 @@ public final class StateAtScale {
     private static final AvroTypeInfo<NormalizedEvent> EVENT_TYPE = new AvroTypeInfo<>(NormalizedEvent.class);
 
     /** One look at a job's state; the keys per operator too. */
-    record Sample(Duration at, long emitted, Map<String, Long> keysByOperator, long keys, long liveBytes, long checkpointBytes) {
+    record Sample(Duration at, long emitted, Map<String, Long> keysByOperator, long liveBytes, long checkpointBytes) {
+
+        long keys() {
+            return keysByOperator.values().stream().mapToLong(Long::longValue).sum();
+        }
 
         /**
          * The later sample's time and count, the largest of each figure, and the keys per operator
          * of the sample with the most keys.
          */
         static Sample max(Sample a, Sample b) {
-            return new Sample(b.at, b.emitted, a.keys >= b.keys ? a.keysByOperator : b.keysByOperator, Math.max(a.keys, b.keys),
+            return new Sample(b.at, b.emitted, a.keys() >= b.keys() ? a.keysByOperator : b.keysByOperator,
                     Math.max(a.liveBytes, b.liveBytes), Math.max(a.checkpointBytes, b.checkpointBytes));
         }
     }
@@ -164,10 +168,9 @@ public final class StateAtScale {
 
     private static Sample sample(BenchCluster cluster, JobClient job, long started) throws Exception {
         CompletedCheckpointStats checkpoint = cluster.latestCheckpoint(job.getJobID());
-        Map<String, Long> keys = cluster.gaugedByOperator(job.getJobID(), "rocksdb.estimate-num-keys");
         return new Sample(Duration.ofNanos(System.nanoTime() - started),
                 cluster.emitted(job.getJobID(), name -> name.matches("(Source: )?events")),
-                keys, keys.values().stream().mapToLong(Long::longValue).sum(),
+                cluster.gaugedByOperator(job.getJobID(), "rocksdb.estimate-num-keys"),
                 cluster.gaugedByOperator(job.getJobID(), "rocksdb.estimate-live-data-size").values().stream().mapToLong(Long::longValue).sum(),
                 checkpoint == null ? 0 : checkpoint.getStateSize());
     }
