@@ -4,6 +4,7 @@ import dev.braid.cli.analyze.AnalyzeCommand;
 import dev.braid.cli.baseline.BaselineCommand;
 import dev.braid.cli.baseline.RestoreCommand;
 import dev.braid.cli.ingest.IngestCommand;
+import dev.braid.cli.mcp.McpCommand;
 import dev.braid.cli.observe.ObserveCommand;
 
 import picocli.CommandLine;
@@ -23,7 +24,8 @@ import java.io.PrintWriter;
         versionProvider = BraidVersion.class,
         description = "Real-time correlation of development telemetry on Apache Flink.",
         subcommands = {DemoCommand.class, RunCommand.class, DeployCommand.class, StopCommand.class, CheckpointsCommand.class,
-                IngestCommand.class, ObserveCommand.class, BaselineCommand.class, RestoreCommand.class, AnalyzeCommand.class})
+                IngestCommand.class, ObserveCommand.class, BaselineCommand.class, RestoreCommand.class, AnalyzeCommand.class,
+                StatusCommand.class, McpCommand.class})
 public final class Braid implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")

@@ -89,6 +89,11 @@ public final class FlinkRest {
         return jobs;
     }
 
+    /** A job's checkpoint statistics ({@code GET /jobs/ID/checkpoints}): the counts, and the newest completed one. */
+    public JsonNode checkpointStatistics(String jobId) throws InterruptedException {
+        return send(HttpRequest.newBuilder(endpoint("/jobs/" + jobId + "/checkpoints")).GET(), "reading the checkpoints of job " + jobId);
+    }
+
     /**
      * The running job with this id or name; for null, the one job running, if exactly one is.
      * Anything else is a user error that lists the running jobs.

@@ -3,6 +3,7 @@ package dev.braid.cli.baseline;
 import dev.braid.cli.BraidVersion;
 import dev.braid.cli.ingest.Git;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +50,9 @@ final class SaveCommand implements Callable<Integer> {
     @Option(names = "--replace", description = "Replace a baseline of the same name, deleting its local savepoint.")
     boolean replace;
 
+    @Option(names = "--json", description = "Print the saved baseline as one JSON document, as the catalog holds it.")
+    boolean json;
+
     @Override
     public Integer call() throws InterruptedException {
         Baseline.requireValidName(name);
@@ -80,6 +84,13 @@ final class SaveCommand implements Callable<Integer> {
 
     private void print(Baseline baseline, Optional<String> replaced) {
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode saved = baseline.toJson();
+            replaced.ifPresent(what -> saved.put("replaced", what));
+            out.println(saved);
+            out.flush();
+            return;
+        }
         out.printf("Saved baseline %s%s%n", baseline.name(), replaced.map(what -> " (replaced the old one; " + what + ")").orElse(""));
         out.printf("  savepoint  %s%n", baseline.savepoint());
         out.printf("  job        %s (%s)%n", baseline.jobName(), baseline.jobId());

@@ -8,11 +8,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /** {@code --since}: a duration ago, an ISO-8601 instant, or {@code all} (null: no bound). */
-final class Since {
+public final class Since {
 
     private Since() {}
 
-    static Instant parse(String text, Instant now) {
+    public static Instant parse(String text, Instant now) {
         if (text.equalsIgnoreCase("all")) {
             return null;
         }
