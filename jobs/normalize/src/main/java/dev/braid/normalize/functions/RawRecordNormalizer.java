@@ -6,6 +6,7 @@ import dev.braid.normalize.parse.ParseException;
 import dev.braid.normalize.parse.ParseInput;
 import dev.braid.normalize.parse.Parsers;
 import dev.braid.normalize.parse.SourceParser;
+import dev.braid.normalize.parse.otlp.OtlpParsers;
 import dev.braid.normalize.redact.Redactor;
 import dev.braid.schema.CorrelationKeys;
 import dev.braid.schema.DeadLetter;
@@ -30,7 +31,9 @@ import java.util.Map;
 /**
  * Turns one raw record into its normalized events, or into one dead letter saying why it could not.
  * Never throws on bad input: oversized, non-UTF-8, unparseable and schema-violating records all
- * become dead letters. Secrets are redacted in both.
+ * become dead letters. Secrets are redacted in both. Records are read as UTF-8 text, but for
+ * those whose {@code braid.format} header names an OpenTelemetry format, which are read from their
+ * bytes (OTLP's protobuf is binary).
  */
 public final class RawRecordNormalizer implements Serializable {
 
@@ -79,11 +82,18 @@ public final class RawRecordNormalizer implements Serializable {
 
     public Result normalize(RawRecord raw) {
         try {
-            String text = decode(raw);
-            if (text.isBlank() && raw.source != Source.BACKEND) {
-                return Result.BLANK;
+            List<NormalizedEvent> events;
+            String format = raw.headers.get(ParseInput.FORMAT_HEADER);
+            if (OtlpParsers.reads(format)) {
+                // Binary protobuf, read from the bytes: decoding it as text would reject it.
+                events = events(raw, OtlpParsers.parse(format, checkedValue(raw)));
+            } else {
+                String text = decode(raw);
+                if (text.isBlank() && raw.source != Source.BACKEND) {
+                    return Result.BLANK;
+                }
+                events = events(raw, parse(raw, text));
             }
-            List<NormalizedEvent> events = events(raw, text);
             return new Result(events, null, (int) events.stream().filter(EventClock::clamped).count());
         } catch (ParseException e) {
             return deadLetter(raw, e.reason(), e.getMessage());
@@ -98,12 +108,14 @@ public final class RawRecordNormalizer implements Serializable {
         }
     }
 
-    private List<NormalizedEvent> events(RawRecord raw, String text) throws ParseException {
+    private List<NormalizedEvent.Builder> parse(RawRecord raw, String text) throws ParseException {
         if (parsers == null) {
             parsers = Parsers.bySource();
         }
-        ParseInput input = new ParseInput(text, raw.headers, raw.timestamp);
-        List<NormalizedEvent.Builder> drafts = parsers.get(raw.source).parse(input);
+        return parsers.get(raw.source).parse(new ParseInput(text, raw.headers, raw.timestamp));
+    }
+
+    private List<NormalizedEvent> events(RawRecord raw, List<NormalizedEvent.Builder> drafts) throws ParseException {
         Instant ingestTime = Instant.now();
         List<NormalizedEvent> events = new ArrayList<>(drafts.size());
         for (int i = 0; i < drafts.size(); i++) {
@@ -116,18 +128,24 @@ public final class RawRecordNormalizer implements Serializable {
         return events;
     }
 
-    private String decode(RawRecord raw) throws ParseException {
+    /** The value, unless it is missing or larger than the record limit. */
+    private byte[] checkedValue(RawRecord raw) throws ParseException {
         if (raw.value == null) {
             throw ParseException.emptyRecord();
         }
         if (raw.value.length > maxRecordBytes) {
             throw ParseException.oversized(raw.value.length, maxRecordBytes);
         }
+        return raw.value;
+    }
+
+    private String decode(RawRecord raw) throws ParseException {
+        byte[] value = checkedValue(raw);
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw.value))
+                    .decode(ByteBuffer.wrap(value))
                     .toString();
         } catch (CharacterCodingException e) {
             throw ParseException.notUtf8(e.getMessage());

@@ -1,10 +1,13 @@
 package dev.braid.normalize.parse;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
 
 /** JSON reading shared by the parsers: one thread-safe mapper and null-safe field access. */
 public final class Json {
@@ -29,9 +32,26 @@ public final class Json {
         try {
             return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw ParseException.unparseable("invalid JSON at line " + e.getLocation().getLineNr()
-                    + " column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            throw invalid(e);
         }
+    }
+
+    /** Parses UTF-8 JSON bytes, for binary-capable formats read without decoding them first. */
+    public static JsonNode parse(byte[] utf8) throws ParseException {
+        try {
+            return MAPPER.readTree(utf8);
+        } catch (JsonProcessingException e) {
+            throw invalid(e);
+        } catch (IOException e) {
+            throw ParseException.unparseable("unreadable JSON", e);
+        }
+    }
+
+    /** Says where the JSON broke, when Jackson knows: a broken read limit (a name too long, say) has no location. */
+    private static ParseException invalid(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr();
+        return ParseException.unparseable("invalid JSON" + where + ": " + e.getOriginalMessage());
     }
 
     /** Parses text that must be a JSON object. */

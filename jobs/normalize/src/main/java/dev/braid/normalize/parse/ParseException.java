@@ -45,6 +45,11 @@ public final class ParseException extends Exception {
                 + " bytes, more than the " + limit + " a Kafka record may hold by default", null);
     }
 
+    /** Small enough itself, but its events together would not be: each repeats much of what the record shares. */
+    public static ParseException expandsTooMuch(String message) {
+        return new ParseException(DeadLetterReason.OVERSIZED, message, null);
+    }
+
     public static ParseException notUtf8(String detail) {
         return new ParseException(DeadLetterReason.NOT_UTF8, "record is not valid UTF-8: " + detail, null);
     }

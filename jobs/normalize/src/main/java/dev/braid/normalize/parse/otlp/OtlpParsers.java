@@ -1,0 +1,53 @@
+package dev.braid.normalize.parse.otlp;
+
+import dev.braid.normalize.parse.ParseException;
+import dev.braid.schema.NormalizedEvent;
+
+import java.util.List;
+
+/**
+ * OpenTelemetry's spans and logs as the Collector's Kafka exporter writes them (to its default
+ * topics {@code otlp_spans} and {@code otlp_logs}): one TracesData or LogsData per record, in
+ * protobuf or OTLP/JSON. Unlike the text formats they are read from the record's bytes, since
+ * protobuf is binary; the {@code braid.format} header names which of the two a record holds.
+ */
+public final class OtlpParsers {
+
+    /** The {@code braid.format} of a record holding a TracesData. */
+    public static final String SPANS = "otlp_spans";
+    /** The {@code braid.format} of a record holding a LogsData. */
+    public static final String LOGS = "otlp_logs";
+
+    private OtlpParsers() {}
+
+    /** Whether the format is one of OpenTelemetry's, read from bytes by {@link #parse}. */
+    public static boolean reads(String format) {
+        return SPANS.equals(format) || LOGS.equals(format);
+    }
+
+    /**
+     * One draft per span or log record, tagged with the format like every other parser's drafts;
+     * throws when the record is not valid OTLP of that signal or holds none.
+     */
+    public static List<NormalizedEvent.Builder> parse(String format, byte[] payload) throws ParseException {
+        List<NormalizedEvent.Builder> drafts = switch (format) {
+            case SPANS -> OtlpSpanParser.parse(payload);
+            case LOGS -> OtlpLogParser.parse(payload);
+            default -> throw new IllegalArgumentException("not an OpenTelemetry format: " + format);
+        };
+        drafts.forEach(draft -> draft.getTags().add(tag(format)));
+        return drafts;
+    }
+
+    /**
+     * Whether an event came from an OpenTelemetry record, by the format tag {@link #parse} gives it:
+     * such a record is whole, so its events continue no earlier line.
+     */
+    public static boolean produced(NormalizedEvent event) {
+        return event.getTags().contains(tag(SPANS)) || event.getTags().contains(tag(LOGS));
+    }
+
+    private static String tag(String format) {
+        return "format:" + format;
+    }
+}
