@@ -5,6 +5,7 @@ import dev.braid.connectors.BraidKafka;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.Options;
+import dev.braid.connectors.RawInput;
 import dev.braid.connectors.RawRecord;
 import dev.braid.connectors.TopicSpec;
 import dev.braid.connectors.Topics;
@@ -375,9 +376,9 @@ public final class PipelineBenchmark {
      * checkpoints, transactions, Avro), without the job's own work.
      */
     private static void passThrough(StreamExecutionEnvironment env, NormalizeConfig config,
-            Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources) {
+            Map<RawInput, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources) {
         DataStream<RawRecord> raw = null;
-        for (Map.Entry<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> source : sources.entrySet()) {
+        for (Map.Entry<RawInput, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> source : sources.entrySet()) {
             String name = "pass-through-" + source.getKey().name().toLowerCase();
             DataStream<RawRecord> stream = env.fromSource(source.getValue(), WatermarkStrategy.noWatermarks(), name,
                     TypeInformation.of(RawRecord.class)).uid(name);

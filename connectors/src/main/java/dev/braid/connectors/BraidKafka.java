@@ -1,20 +1,24 @@
 package dev.braid.connectors;
 
-import dev.braid.schema.Source;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.formats.avro.AvroDeserializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import java.time.Duration;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /** Factories for the Kafka sources and sinks of every Braid job. */
 public final class BraidKafka {
+
+    /** How soon a job notices an optional input's topic once it is created. */
+    private static final Duration OPTIONAL_TOPIC_DISCOVERY = Duration.ofMinutes(1);
 
     private BraidKafka() {}
 
@@ -24,15 +28,31 @@ public final class BraidKafka {
      * is for monitoring only.
      */
     public static KafkaSource<RawRecord> rawSource(
-            KafkaSettings kafka, String topic, Source family, String groupId) {
-        return KafkaSource.<RawRecord>builder()
-                .setProperties(kafka.clientProperties())
-                .setTopics(topic)
+            KafkaSettings kafka, String topic, RawInput input, String groupId) {
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder().setProperties(kafka.clientProperties());
+        subscribe(builder, topic, input);
+        if (input.optional()) {
+            builder.setProperty("partition.discovery.interval.ms", String.valueOf(OPTIONAL_TOPIC_DISCOVERY.toMillis()));
+        }
+        return builder
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setProperty("isolation.level", "read_committed")
-                .setDeserializer(new RawRecordDeserializer(family))
+                .setDeserializer(new RawRecordDeserializer(input))
                 .build();
+    }
+
+    /**
+     * Subscribes to an input's topic by name, so that a missing topic fails the start; an optional
+     * input by a pattern that matches only its name, so that the job starts without the topic and
+     * reads it once it is created, when partition discovery next looks (an unbounded source's).
+     */
+    public static void subscribe(KafkaSourceBuilder<?> builder, String topic, RawInput input) {
+        if (input.optional()) {
+            builder.setTopicPattern(Pattern.compile(Pattern.quote(topic)));
+        } else {
+            builder.setTopics(topic);
+        }
     }
 
     /**

@@ -57,6 +57,20 @@ public final class Topics implements Serializable {
                     .defaultValue("braid.fixes")
                     .withDescription("Error-then-success pairs of one task signature, Avro Fix.");
 
+    public static final ConfigOption<String> OTLP_SPANS =
+            ConfigOptions.key("braid.topics.otlp-spans")
+                    .stringType()
+                    .defaultValue("otlp_spans")
+                    .withDescription("Spans as the OpenTelemetry Collector's Kafka exporter writes them (otlp_proto or"
+                            + " otlp_json TracesData); the exporter's default topic.");
+
+    public static final ConfigOption<String> OTLP_LOGS =
+            ConfigOptions.key("braid.topics.otlp-logs")
+                    .stringType()
+                    .defaultValue("otlp_logs")
+                    .withDescription("Log records as the OpenTelemetry Collector's Kafka exporter writes them (otlp_proto or"
+                            + " otlp_json LogsData); the exporter's default topic.");
+
     /**
      * Raw records may hold what no shipper redacted; the normalize job masks them within seconds,
      * so the raw topics need to keep them only as long as normalize may be down.
@@ -69,6 +83,8 @@ public final class Topics implements Serializable {
                             + " down before raw records it has not read are deleted.");
 
     private final Map<Source, String> raw;
+    private final String otlpSpans;
+    private final String otlpLogs;
     private final Duration rawRetention;
     private final Map<AlertFamily, String> alerts;
     private final String fixes;
@@ -77,11 +93,14 @@ public final class Topics implements Serializable {
     private final String traces;
     private final String lateEvents;
 
-    private Topics(Map<Source, String> raw, Duration rawRetention, String events, String deadLetters, String traces,
+    private Topics(Map<Source, String> raw, String otlpSpans, String otlpLogs, Duration rawRetention, String events,
+            String deadLetters, String traces,
             String lateEvents, Map<AlertFamily, String> alerts, String fixes) {
         this.raw = Collections.unmodifiableMap(new EnumMap<>(raw));
         this.rawRetention = rawRetention;
         this.alerts = Collections.unmodifiableMap(new EnumMap<>(alerts));
+        this.otlpSpans = otlpSpans;
+        this.otlpLogs = otlpLogs;
         this.fixes = fixes;
         this.events = events;
         this.deadLetters = deadLetters;
@@ -113,6 +132,8 @@ public final class Topics implements Serializable {
         for (Source source : Source.values()) {
             options.add(rawOption(source));
         }
+        options.add(OTLP_SPANS);
+        options.add(OTLP_LOGS);
         options.add(EVENTS);
         options.add(DEAD_LETTERS);
         options.add(TRACES);
@@ -134,7 +155,7 @@ public final class Topics implements Serializable {
         for (AlertFamily family : AlertFamily.values()) {
             alerts.put(family, validName(config, alertsOption(family)));
         }
-        Topics topics = new Topics(raw, Options.positive(config, RAW_RETENTION), validName(config, EVENTS), validName(config, DEAD_LETTERS),
+        Topics topics = new Topics(raw, validName(config, OTLP_SPANS), validName(config, OTLP_LOGS), Options.positive(config, RAW_RETENTION), validName(config, EVENTS), validName(config, DEAD_LETTERS),
                 validName(config, TRACES), validName(config, LATE_EVENTS), alerts, validName(config, FIXES));
         long distinct = topics.all().stream().map(TopicSpec::name).distinct().count();
         if (distinct != topics.all().size()) {
@@ -155,6 +176,15 @@ public final class Topics implements Serializable {
 
     public String raw(Source source) {
         return raw.get(source);
+    }
+
+    /** The topic of a raw input: its family's raw topic, or one of the Collector's. */
+    public String input(RawInput input) {
+        return switch (input) {
+            case OTLP_SPANS -> otlpSpans;
+            case OTLP_LOGS -> otlpLogs;
+            default -> raw(input.family());
+        };
     }
 
     public String events() {
@@ -187,6 +217,8 @@ public final class Topics implements Serializable {
         for (Source source : Source.values()) {
             specs.add(new TopicSpec(raw(source), 3, retention(rawRetention.toMillis())));
         }
+        specs.add(new TopicSpec(otlpSpans, 3, retention(rawRetention.toMillis())));
+        specs.add(new TopicSpec(otlpLogs, 3, retention(rawRetention.toMillis())));
         specs.add(new TopicSpec(events, 6, retention(7 * DAY_MS)));
         // Dead letters wait for a person: keep them longer than the data they came from.
         specs.add(new TopicSpec(deadLetters, 1, retention(30 * DAY_MS)));
@@ -206,7 +238,7 @@ public final class Topics implements Serializable {
 
     @Override
     public String toString() {
-        return "Topics{raw=" + raw + ", events=" + events + ", deadLetters=" + deadLetters
+        return "Topics{raw=" + raw + ", otlpSpans=" + otlpSpans + ", otlpLogs=" + otlpLogs + ", events=" + events + ", deadLetters=" + deadLetters
                 + ", traces=" + traces + ", lateEvents=" + lateEvents + ", alerts=" + alerts + ", fixes=" + fixes + '}';
     }
 }

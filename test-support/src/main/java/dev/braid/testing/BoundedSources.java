@@ -1,12 +1,14 @@
 package dev.braid.testing;
 
+import dev.braid.connectors.BraidKafka;
+import dev.braid.connectors.RawInput;
 import dev.braid.connectors.RawRecord;
 import dev.braid.connectors.RawRecordDeserializer;
 import dev.braid.connectors.Topics;
-import dev.braid.schema.Source;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.formats.avro.AvroDeserializationSchema;
 
@@ -21,24 +23,24 @@ public final class BoundedSources {
 
     private BoundedSources() {}
 
-    /** Raw records of one source family, as the normalize job reads them. */
-    public static KafkaSource<RawRecord> raw(String bootstrapServers, String topic, Source family) {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(bootstrapServers)
-                .setTopics(topic)
+    /** Raw records of one input, as the normalize job reads them. */
+    public static KafkaSource<RawRecord> raw(String bootstrapServers, String topic, RawInput input) {
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder().setBootstrapServers(bootstrapServers);
+        BraidKafka.subscribe(builder, topic, input);
+        return builder
                 .setGroupId("test-" + topic)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setBounded(OffsetsInitializer.latest())
-                .setDeserializer(new RawRecordDeserializer(family))
+                .setDeserializer(new RawRecordDeserializer(input))
                 .build();
     }
 
-    /** One bounded raw source per source family, on the topics the registry names. */
-    public static Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> raw(
+    /** One bounded raw source per input, on the topics the registry names. */
+    public static Map<RawInput, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> raw(
             String bootstrapServers, Topics topics) {
-        Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(Source.class);
-        for (Source source : Source.values()) {
-            sources.put(source, raw(bootstrapServers, topics.raw(source), source));
+        Map<RawInput, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(RawInput.class);
+        for (RawInput input : RawInput.values()) {
+            sources.put(input, raw(bootstrapServers, topics.input(input), input));
         }
         return sources;
     }

@@ -174,7 +174,8 @@ class CorrelateScenarioTest {
         env.execute("correlate scenario");
     }
 
-    private static StreamExecutionEnvironment environment(Duration checkpointInterval) {
+    /** A job environment of the shared MiniCluster, checkpointing as the jobs do. */
+    static StreamExecutionEnvironment environment(Duration checkpointInterval) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(FlinkMiniCluster.PARALLELISM);
         JobDefaults.apply(env, checkpointInterval);

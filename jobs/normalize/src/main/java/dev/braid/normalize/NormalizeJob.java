@@ -2,11 +2,11 @@ package dev.braid.normalize;
 
 import dev.braid.connectors.BraidKafka;
 import dev.braid.connectors.JobDefaults;
+import dev.braid.connectors.RawInput;
 import dev.braid.connectors.RawRecord;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.DeadLetter;
 import dev.braid.schema.NormalizedEvent;
-import dev.braid.schema.Source;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,9 +47,9 @@ public final class NormalizeJob {
     /** The production wiring: one Kafka source per raw topic, two exactly-once sinks. */
     public static void wireKafka(StreamExecutionEnvironment env, NormalizeConfig config) {
         Topics topics = config.topics();
-        Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(Source.class);
-        for (Source source : Source.values()) {
-            sources.put(source, BraidKafka.rawSource(config.kafka(), topics.raw(source), source, config.groupId()));
+        Map<RawInput, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources = new EnumMap<>(RawInput.class);
+        for (RawInput input : RawInput.values()) {
+            sources.put(input, BraidKafka.rawSource(config.kafka(), topics.input(input), input, config.groupId()));
         }
         wire(env, config, sources);
     }
@@ -61,7 +61,7 @@ public final class NormalizeJob {
     public static void wire(
             StreamExecutionEnvironment env,
             NormalizeConfig config,
-            Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources) {
+            Map<RawInput, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources) {
         Topics topics = config.topics();
         NormalizePipeline.define(
                 env,

@@ -1,12 +1,14 @@
 package dev.braid.normalize;
 
 import dev.braid.connectors.EventTimeWatermarks;
+import dev.braid.connectors.RawInput;
 import dev.braid.connectors.RawRecord;
 import dev.braid.normalize.functions.CompleteFailedRequests;
 import dev.braid.normalize.functions.Deduplicate;
 import dev.braid.normalize.functions.MergeStackTraces;
 import dev.braid.normalize.functions.ParseRawRecord;
 import dev.braid.normalize.functions.RejoinDockerLines;
+import dev.braid.normalize.parse.otlp.OtlpParsers;
 import dev.braid.schema.DeadLetter;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
@@ -29,9 +31,9 @@ import java.util.Map;
  *
  * <pre>
  * raw backend ─ rejoin Docker lines ─┐
- * other raw sources ─────────────────┴─ parse ─┬─ backend logs ─ merge stack traces ───────┬─ deduplicate ─ events sink
+ * other raw sources, OTLP spans/logs ┴─ parse ─┬─ backend log lines ─ merge stack traces ──┬─ deduplicate ─ events sink
  *                                              ├─ browser requests ─ complete failures ──┤
- *                                              ├─ other sources ─────────────────────────┘
+ *                                              ├─ other sources, OTLP events ────────────┘
  *                                              └─ deduplicate dead letters ─ dead letters sink
  * </pre>
  *
@@ -57,8 +59,8 @@ public final class NormalizePipeline {
         public static final String EVENTS_SINK = "normalize-events-sink";
         public static final String DEAD_LETTERS_SINK = "normalize-dead-letters-sink";
 
-        public static String source(Source source) {
-            return "normalize-source-" + source.name().toLowerCase();
+        public static String source(RawInput input) {
+            return "normalize-source-" + input.name().toLowerCase();
         }
 
         private Uids() {}
@@ -74,7 +76,7 @@ public final class NormalizePipeline {
     public static void define(
             StreamExecutionEnvironment env,
             NormalizeConfig config,
-            Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources,
+            Map<RawInput, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources,
             Sink<NormalizedEvent> eventsSink,
             Sink<DeadLetter> deadLettersSink) {
         SingleOutputStreamOperator<NormalizedEvent> parsed = union(env, config, sources)
@@ -82,7 +84,7 @@ public final class NormalizePipeline {
                 .uid(Uids.PARSE).name("parse");
 
         DataStream<NormalizedEvent> backendLogs = parsed
-                .filter(NormalizePipeline::isBackend).uid(Uids.SPLIT_BACKEND).name("backend logs")
+                .filter(NormalizePipeline::isBackendLine).uid(Uids.SPLIT_BACKEND).name("backend logs")
                 .keyBy(NormalizePipeline::producerStream, Types.STRING)
                 .process(new MergeStackTraces(config.outOfOrderness()), EVENT_TYPE)
                 .uid(Uids.MERGE_STACK_TRACES).name("merge stack traces");
@@ -95,7 +97,7 @@ public final class NormalizePipeline {
                 .uid(Uids.COMPLETE_FAILED_REQUESTS).name("complete failed requests");
 
         DataStream<NormalizedEvent> others = parsed
-                .filter(event -> !isBackend(event) && !CompleteFailedRequests.isRequestLifecycle(event))
+                .filter(event -> !isBackendLine(event) && !CompleteFailedRequests.isRequestLifecycle(event))
                 .uid(Uids.SPLIT_OTHERS).name("other sources");
 
         backendLogs.union(browserRequests, others)
@@ -114,18 +116,18 @@ public final class NormalizePipeline {
     private static DataStream<RawRecord> union(
             StreamExecutionEnvironment env,
             NormalizeConfig config,
-            Map<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources) {
+            Map<RawInput, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> sources) {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("the normalize job needs at least one raw source");
         }
         WatermarkStrategy<RawRecord> shippingTime = EventTimeWatermarks.boundedWithIdleness(config.outOfOrderness(),
                 config.idleness(), (raw, kafkaTimestamp) -> raw.timestamp);
         DataStream<RawRecord> all = null;
-        for (Map.Entry<Source, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> entry : sources.entrySet()) {
+        for (Map.Entry<RawInput, org.apache.flink.api.connector.source.Source<RawRecord, ?, ?>> entry : sources.entrySet()) {
             DataStream<RawRecord> stream = env
-                    .fromSource(entry.getValue(), shippingTime, "raw " + entry.getKey().name().toLowerCase())
+                    .fromSource(entry.getValue(), shippingTime, "raw " + entry.getKey().name().toLowerCase().replace('_', ' '))
                     .uid(Uids.source(entry.getKey()));
-            if (entry.getKey() == Source.BACKEND) {
+            if (entry.getKey() == RawInput.BACKEND) {
                 stream = rejoinDockerLines(stream, config);
             }
             all = all == null ? stream : all.union(stream);
@@ -143,8 +145,9 @@ public final class NormalizePipeline {
                 .uid(Uids.REJOIN_DOCKER_LINES);
     }
 
-    private static boolean isBackend(NormalizedEvent event) {
-        return event.getSource() == Source.BACKEND;
+    /** A line of a text log, which may continue on the next: OpenTelemetry's records are whole, stack traces included. */
+    private static boolean isBackendLine(NormalizedEvent event) {
+        return event.getSource() == Source.BACKEND && !OtlpParsers.produced(event);
     }
 
     /** Lines of one file or process share topic, partition and key, and so meet in one key group. */
