@@ -37,7 +37,7 @@ public final class KafkaOptions {
     Path propertiesFile;
 
     @Option(names = "--topic", paramLabel = "NAME=TOPIC",
-            description = "Use another topic name, e.g. --topic events=team.braid.events; names: raw.<source>,"
+            description = "Use another topic name, e.g. --topic events=team.braid.events; names: raw.<source>, otlp-spans, otlp-logs,"
                     + " events, dead-letters, traces, late-events, alerts.<family>, fixes.")
     Map<String, String> topicNames = new LinkedHashMap<>();
 

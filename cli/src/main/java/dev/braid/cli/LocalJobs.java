@@ -4,6 +4,7 @@ import dev.braid.connectors.Checkpointing;
 import dev.braid.connectors.JobDefaults;
 import dev.braid.connectors.KafkaSettings;
 import dev.braid.connectors.TopicSpec;
+import dev.braid.connectors.RawInput;
 import dev.braid.connectors.Topics;
 import dev.braid.correlate.CorrelateConfig;
 import dev.braid.correlate.CorrelateJob;
@@ -163,12 +164,18 @@ final class LocalJobs {
         return Topics.from(configOf(Job.NORMALIZE, options)).all();
     }
 
-    /** The topics the jobs read: the raw topics for normalize, the events for correlate and detect. */
+    /** The topics the jobs cannot start without: all but the optional inputs'. */
+    static List<String> requiredTopics(Map<String, String> options) {
+        Topics topics = Topics.from(configOf(Job.NORMALIZE, options));
+        return topics.all().stream().map(TopicSpec::name).filter(name -> !topics.optional().contains(name)).toList();
+    }
+
+    /** The topics the jobs read: the raw topics (the Collector's too) for normalize, the events for correlate and detect. */
     static List<String> inputTopics(Set<Job> jobs, Map<String, String> options) {
         Topics topics = Topics.from(configOf(Job.NORMALIZE, options));
         List<String> inputs = new ArrayList<>();
         if (jobs.contains(Job.NORMALIZE)) {
-            EnumSet.allOf(dev.braid.schema.Source.class).forEach(source -> inputs.add(topics.raw(source)));
+            EnumSet.allOf(RawInput.class).forEach(input -> inputs.add(topics.input(input)));
         }
         if (jobs.contains(Job.CORRELATE) || jobs.contains(Job.DETECT)) {
             inputs.add(topics.events());

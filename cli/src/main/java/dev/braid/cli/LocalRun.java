@@ -90,7 +90,7 @@ public final class LocalRun {
         if (createTopics) {
             Brokers.createMissing(kafka.clientProperties(), topics);
         }
-        Brokers.requireTopics(kafka.clientProperties(), topics.stream().map(TopicSpec::name).toList());
+        Brokers.requireTopics(kafka.clientProperties(), LocalJobs.requiredTopics(options));
 
         JobClient job = env.executeAsync("braid " + jobs);
         printStart(origin, LocalJobs.restUrl(port));
@@ -107,9 +107,14 @@ public final class LocalRun {
         }
     }
 
-    /** Committed records on the topics the jobs read with a timestamp at or after {@code time}, per topic. */
+    /**
+     * Committed records on the topics the jobs read with a timestamp at or after {@code time}, per
+     * topic; an optional input that does not exist holds none.
+     */
     public Map<String, Long> inputSince(Instant time) {
-        return Brokers.recordsSince(kafka.clientProperties(), LocalJobs.inputTopics(jobs, options()), time);
+        Set<String> existing = Brokers.topicNames(kafka.clientProperties());
+        List<String> inputs = LocalJobs.inputTopics(jobs, options()).stream().filter(existing::contains).toList();
+        return Brokers.recordsSince(kafka.clientProperties(), inputs, time);
     }
 
     private void printStart(String origin, URI rest) {

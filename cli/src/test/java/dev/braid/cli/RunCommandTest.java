@@ -3,13 +3,20 @@ package dev.braid.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.connectors.AvroRecords;
+import dev.braid.connectors.RawInput;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 import dev.braid.testing.FreshTopics;
 import dev.braid.testing.KafkaBrokerExtension;
+import dev.braid.testing.OtlpExports;
+
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,5 +80,37 @@ class RunCommandTest {
         assertThat(resumed.out()).contains("resumed from " + state.resolve("checkpoints"));
         assertThat(AvroRecords.decodeAll(KAFKA.client().readCommitted(topics.events()), NormalizedEvent.class))
                 .extracting(NormalizedEvent::getMessage).containsExactlyInAnyOrder("first line", "second line");
+    }
+
+    @Test
+    void itStartsWithoutTheCollectorsTopicsAndReadsThemOnceTheyAreCreated() throws Exception {
+        Configuration config = FreshTopics.on(KAFKA);
+        Topics topics = Topics.from(config);
+        KAFKA.createTopics(topics.all().stream().filter(topic -> !topics.optional().contains(topic.name())).toList());
+        BackgroundRun running = BackgroundRun.start(config, List.of("run", "--jobs", "normalize", "--rest-port", "0",
+                "--state-dir", state.toString(), "--set", "braid.checkpoint-interval=500 ms",
+                "--set", "braid.normalize.group-id=otlp-test-" + topics.events()));
+        BackgroundRun.sendLine(KAFKA.client(), topics, "before the collector came");
+        KAFKA.client().awaitCommitted(topics.events(), 1, Duration.ofSeconds(60));
+
+        KAFKA.createTopics(topics.all().stream().filter(topic -> topic.name().equals(topics.input(RawInput.OTLP_SPANS))).toList());
+        KAFKA.client().send(List.of(new ProducerRecord<>(topics.input(RawInput.OTLP_SPANS), null, System.currentTimeMillis(),
+                null, OtlpExports.protobufSpans(List.of(oneSpan())))));
+        // Partition discovery looks for the new topic every minute.
+        KAFKA.client().awaitCommitted(topics.events(), 2, Duration.ofMinutes(3));
+        CliRun stopped = running.stop();
+
+        assertThat(stopped.exitCode()).as(stopped.err()).isZero();
+        assertThat(AvroRecords.decodeAll(KAFKA.client().readCommitted(topics.events()), NormalizedEvent.class))
+                .extracting(NormalizedEvent::getKind).containsExactlyInAnyOrder("log", "span");
+    }
+
+    private static SpanData oneSpan() {
+        List<SpanData> spans = new ArrayList<>();
+        try (SdkTracerProvider tracing = SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(OtlpExports.recording(spans))).build()) {
+            tracing.get("run-test").spanBuilder("GET /health").startSpan().end();
+        }
+        return spans.get(0);
     }
 }

@@ -211,6 +211,11 @@ public final class Topics implements Serializable {
         return fixes;
     }
 
+    /** The topics of the optional inputs (see {@link RawInput#optional()}): the jobs start without them. */
+    public List<String> optional() {
+        return List.of(otlpSpans, otlpLogs);
+    }
+
     /** Every topic with the partitions and retention Braid expects; used to create them. */
     public List<TopicSpec> all() {
         List<TopicSpec> specs = new ArrayList<>();

@@ -26,6 +26,8 @@ public final class FreshTopics {
         for (Source source : Source.values()) {
             config.set(Topics.rawOption(source), "raw." + source.name().toLowerCase() + "." + run);
         }
+        config.set(Topics.OTLP_SPANS, "otlp-spans." + run);
+        config.set(Topics.OTLP_LOGS, "otlp-logs." + run);
         config.set(Topics.EVENTS, "events." + run);
         config.set(Topics.DEAD_LETTERS, "dead-letters." + run);
         config.set(Topics.TRACES, "traces." + run);
