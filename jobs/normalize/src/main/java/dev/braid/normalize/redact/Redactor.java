@@ -239,7 +239,11 @@ public final class Redactor implements Serializable {
         return redacted.equals(view) ? raw : redacted.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** A value whose key names a credential is masked whole; other values are redacted as text. */
+    /**
+     * A value whose key names a credential is masked whole; other values are redacted as text. The
+     * key is judged whole and by its last dotted part, since attributes reach metadata under a
+     * namespace: {@code attr.http.request.header.cookie}, {@code resource.api_key}.
+     */
     public String redactValue(String key, String value) {
         return namesSecret(key) ? MASK : redact(value);
     }
@@ -247,7 +251,8 @@ public final class Redactor implements Serializable {
     private static boolean namesSecret(String key) {
         Boolean secret = SECRET_KEY_NAMES.get(key);
         if (secret == null) {
-            secret = SECRET_KEY_NAME.matcher(key).matches();
+            String lastPart = key.substring(key.lastIndexOf('.') + 1);
+            secret = SECRET_KEY_NAME.matcher(key).matches() || SECRET_KEY_NAME.matcher(lastPart).matches();
             if (SECRET_KEY_NAMES.size() < MAX_REMEMBERED_KEYS) {
                 SECRET_KEY_NAMES.put(key, secret);
             }

@@ -153,6 +153,14 @@ class RedactorTest {
     }
 
     @Test
+    void aKeyIsJudgedByItsLastDottedPartAsWell() {
+        assertThat(redactor.redactValue("attr.http.request.header.cookie", "sid=3f9a0c7e41d2")).isEqualTo(Redactor.MASK);
+        assertThat(redactor.redactValue("resource.x-api-key", "k-51f0e2d9c8b7")).isEqualTo(Redactor.MASK);
+        assertThat(redactor.redactValue("resource.session.id", "s-41")).isEqualTo("s-41");
+        assertThat(redactor.redactValue("attr.gen_ai.usage.input_tokens", "1200")).isEqualTo("1200");
+    }
+
+    @Test
     void recordRedactionReachesMessageMetadataAndPayloadHeaders() {
         Map<String, String> headers = new HashMap<>();
         headers.put("Authorization", "Bearer headerSecret123456");
