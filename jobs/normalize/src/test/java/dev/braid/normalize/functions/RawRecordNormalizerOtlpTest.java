@@ -1,6 +1,7 @@
 package dev.braid.normalize.functions;
 
 import static dev.braid.normalize.parse.otlp.OtlpTelemetry.REQUEST_SPAN;
+import static dev.braid.normalize.parse.otlp.OtlpTelemetry.REQUEST_NANOS;
 import static dev.braid.normalize.parse.otlp.OtlpTelemetry.REQUEST_START;
 import static dev.braid.normalize.parse.otlp.OtlpTelemetry.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +16,9 @@ import dev.braid.schema.DeadLetter;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.TracesData;
 
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +51,8 @@ class RawRecordNormalizerOtlpTest {
     private static final int MANY_SPANS = 4500;
     private static final int HUGE_COMMAND_LINE_CHARS = 64 * 1024;
     private static final String PLAIN_LOG_LINE = "INFO cart checked out";
+    private static final String COOKIE = "sid=3f9a0c7e41d2";
+    private static final String API_KEY = "k-51f0e2d9c8b7";
 
     private static OtlpTelemetry.Checkout checkout;
     private final RawRecordNormalizer normalizer = new RawRecordNormalizer(MAX_RECORD_BYTES, MAX_TIME_AHEAD);
@@ -69,7 +76,7 @@ class RawRecordNormalizerOtlpTest {
         });
         NormalizedEvent request = result.events().stream()
                 .filter(event -> REQUEST_SPAN.equals(event.getMetadata().get("span.name"))).findFirst().orElseThrow();
-        assertThat(request.getEventTime()).isEqualTo(REQUEST_START);
+        assertThat(request.getEventTime()).isEqualTo(REQUEST_START.plusNanos(REQUEST_NANOS).truncatedTo(ChronoUnit.MILLIS));
         assertThat(request.getTraceId()).isEqualTo(checkout.span(REQUEST_SPAN).getTraceId());
     }
 
@@ -88,6 +95,28 @@ class RawRecordNormalizerOtlpTest {
         List<NormalizedEvent> events = normalizer.normalize(raw(OtlpParsers.SPANS, checkout.spans().protobuf())).events();
 
         assertThat(events).allSatisfy(event -> assertThat(event.getMetadata().toString()).doesNotContain(TOKEN));
+    }
+
+    /** Semantic conventions record headers as {@code http.request.header.<name>}; their names say they are secret. */
+    @Test
+    void attributesNamedForACredentialAreMaskedWhole() throws Exception {
+        TracesData traces = TracesData.parseFrom(checkout.spans().protobuf());
+        ResourceSpans resource = traces.getResourceSpans(0);
+        Span first = resource.getScopeSpans(0).getSpans(0);
+        Span withSecrets = first.toBuilder()
+                .addAttributes(stringAttribute("http.request.header.cookie", COOKIE))
+                .addAttributes(stringAttribute("api_key", API_KEY))
+                .build();
+        TracesData exported = traces.toBuilder().setResourceSpans(0, resource.toBuilder()
+                .setScopeSpans(0, resource.getScopeSpans(0).toBuilder().setSpans(0, withSecrets))).build();
+
+        NormalizedEvent event = normalizer.normalize(raw(OtlpParsers.SPANS, exported.toByteArray())).events().get(0);
+
+        assertThat(event.getMetadata())
+                .containsEntry("attr.http.request.header.cookie", "[REDACTED]")
+                .containsEntry("attr.api_key", "[REDACTED]")
+                .containsKey("resource.session.id");
+        assertThat(event.getMetadata().get("resource.session.id")).isNotEqualTo("[REDACTED]");
     }
 
     @Test
@@ -217,4 +246,9 @@ class RawRecordNormalizerOtlpTest {
         return new RawRecord(Source.BACKEND, format, 0, OFFSET, KAFKA_TIME, null, value,
                 Map.of(ParseInput.FORMAT_HEADER, format));
     }
+
+    private static KeyValue stringAttribute(String key, String value) {
+        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+    }
+
 }

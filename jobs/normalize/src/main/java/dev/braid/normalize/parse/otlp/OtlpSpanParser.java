@@ -11,6 +11,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.opentelemetry.proto.trace.v1.TracesData;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +19,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * OTLP spans: every span of a TracesData becomes one {@code span} event at its start, an error when
- * its status is. Its message reads like an access log line, {@code cart: GET /api/cart 500 (ERROR:
- * payment declined) 123.4 ms}; its attributes, and the exception it recorded, go to metadata.
+ * OTLP spans: every span of a TracesData becomes one {@code span} event at its end, an error when
+ * its status is. Its message reads like an access log line, which is written when the response is
+ * sent, {@code cart: GET /api/cart 500 (ERROR: payment declined) 123.4 ms}; its start, attributes and
+ * the exception it recorded go to metadata. Stamped at its end, a failed span follows the failed
+ * child and the error log that caused it, so a trace's first error is the cause, not the request
+ * that carried it out.
  *
  * <p>HTTP spans do not fill the {@code NetworkRequest} payload: that record is a browser's request,
  * which the detect job pairs and baselines as such. A server span's method, route and status are
@@ -69,7 +73,10 @@ final class OtlpSpanParser {
         NormalizedEvent.Builder draft = Drafts.draft(KIND, failed ? Level.ERROR : Level.INFO, null)
                 .setTraceId(OtlpIds.required(span.getTraceId(), OtlpIds.TRACE_ID_BYTES, what + " trace id"))
                 .setSpanId(OtlpIds.required(span.getSpanId(), OtlpIds.SPAN_ID_BYTES, what + " span id"));
-        Drafts.time(draft, UnixNanos.millis(span.getStartTimeUnixNano()));
+        long start = UnixNanos.millis(span.getStartTimeUnixNano());
+        long end = UnixNanos.millis(span.getEndTimeUnixNano());
+        Drafts.time(draft, end != Drafts.NO_TIME ? end : start);
+        Drafts.meta(draft, "span.start", start != Drafts.NO_TIME ? Instant.ofEpochMilli(start) : null);
         origin.describe(draft, span.getAttributesList(), Set.of(), repetition);
         Double durationMs = UnixNanos.durationMs(span.getStartTimeUnixNano(), span.getEndTimeUnixNano());
         describe(draft, span, what, durationMs);

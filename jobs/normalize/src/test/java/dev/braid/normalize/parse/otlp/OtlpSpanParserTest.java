@@ -10,6 +10,7 @@ import static dev.braid.normalize.parse.otlp.OtlpTelemetry.QUERY_SPAN;
 import static dev.braid.normalize.parse.otlp.OtlpTelemetry.QUERY_START;
 import static dev.braid.normalize.parse.otlp.OtlpTelemetry.REPO;
 import static dev.braid.normalize.parse.otlp.OtlpTelemetry.REQUEST_SPAN;
+import static dev.braid.normalize.parse.otlp.OtlpTelemetry.REQUEST_NANOS;
 import static dev.braid.normalize.parse.otlp.OtlpTelemetry.REQUEST_START;
 import static dev.braid.normalize.parse.otlp.OtlpTelemetry.ROUTE;
 import static dev.braid.normalize.parse.otlp.OtlpTelemetry.SCOPE;
@@ -29,6 +30,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** Spans as the OpenTelemetry SDK exports them become one {@code span} event each. */
@@ -57,13 +59,19 @@ class OtlpSpanParserTest {
     }
 
     @Test
-    void aSpanKeepsItsIdsAsLowerCaseHexAndStartsWhenTheSpanStarted() {
+    void aSpanKeepsItsIdsAsLowerCaseHexAndIsStampedWhenItEnded() {
         SpanData request = checkout.span(REQUEST_SPAN);
         NormalizedEvent event = OtlpEvents.span(events, REQUEST_SPAN);
 
         assertThat(event.getTraceId()).matches(HEX_TRACE_ID).isEqualTo(request.getTraceId());
         assertThat(event.getSpanId()).matches(HEX_SPAN_ID).isEqualTo(request.getSpanId());
-        assertThat(event.getEventTime()).isEqualTo(REQUEST_START);
+        assertThat(event.getEventTime()).isEqualTo(REQUEST_START.plusNanos(REQUEST_NANOS).truncatedTo(ChronoUnit.MILLIS));
+        assertThat(event.getMetadata()).containsEntry("span.start", REQUEST_START.toString());
+    }
+
+    @Test
+    void aFailedChildEndsBeforeTheFailedRequestThatCarriedIt() {
+        assertThat(OtlpEvents.span(events, CHARGE_SPAN).getEventTime()).isBefore(OtlpEvents.span(events, REQUEST_SPAN).getEventTime());
     }
 
     @Test
@@ -90,7 +98,7 @@ class OtlpSpanParserTest {
 
         assertThat(query.getLevel()).isEqualTo(Level.INFO);
         assertThat(query.getMessage()).isEqualTo(SERVICE + ": " + QUERY_SPAN + " 20.0 ms");
-        assertThat(query.getEventTime()).isEqualTo(QUERY_START);
+        assertThat(query.getEventTime()).isEqualTo(QUERY_END);
         assertThat(query.getMetadata())
                 .containsEntry("span.parent_id", checkout.span(REQUEST_SPAN).getSpanId())
                 .containsEntry("span.kind", "CLIENT")
