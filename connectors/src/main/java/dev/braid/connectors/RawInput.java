@@ -42,9 +42,4 @@ public enum RawInput {
     public boolean optional() {
         return format != null;
     }
-
-    /** The shipper's input of a source family. */
-    public static RawInput of(Source family) {
-        return valueOf(family.name());
-    }
 }
