@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One observation, held under a byte budget so that it fits an LLM's context: header lines,
@@ -23,7 +21,8 @@ public final class Page {
     public static final int MAX_BYTES = 25_000;
     /** Kept free for the footer, whose cursor and command line are not known in advance. */
     private static final int FOOTER_RESERVE = 1_500;
-    private static final int CUT_FIELD_CHARS = 300;
+    /** What a record alone on a page is cut to at most, however small the page asked for. */
+    private static final int MIN_RECORD_BYTES = 1_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean json;
@@ -64,8 +63,8 @@ public final class Page {
 
     /**
      * Adds a record while the limit allows and it fits; false once the page is full, which
-     * {@link #stopReason()} explains. The first record of a page always fits, cut if it must be, so
-     * a page never comes back empty while records remain.
+     * {@link #stopReason()} explains. The first record of a page always fits, cut if it must be
+     * ({@link RecordCut}), so a page never comes back empty while records remain.
      */
     boolean add(String text, ObjectNode node) {
         if (stopReason != null) {
@@ -82,7 +81,7 @@ public final class Page {
                 return false;
             }
             if (json) {
-                cutLongFields(node);
+                node = RecordCut.fit(node, Math.max(budget - used, MIN_RECORD_BYTES));
                 size = bytes(node.toString()) + 1;
             } else {
                 text = cut(text, budget - used - 40);
@@ -140,26 +139,6 @@ public final class Page {
             page.append("; more follow (").append(stopReason).append(").\n-- next page: ").append(next);
         }
         return page.append('\n').toString();
-    }
-
-    private static void cutLongFields(ObjectNode node) {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode value = field.getValue();
-            if (value.isTextual() && value.asText().length() > CUT_FIELD_CHARS) {
-                node.put(field.getKey(), cut(value.asText(), CUT_FIELD_CHARS));
-            } else if (value.isObject()) {
-                cutLongFields((ObjectNode) value);
-            } else if (value.isArray() && value.size() > 20) {
-                ArrayNode kept = JSON.createArrayNode();
-                for (int i = 0; i < 20; i++) {
-                    kept.add(value.get(i));
-                }
-                kept.add("… " + (value.size() - 20) + " more items cut to fit the page");
-                node.set(field.getKey(), kept);
-            }
-        }
     }
 
     static String cut(String text, int maxChars) {
