@@ -103,7 +103,7 @@ final class BraidTools {
                         .bool("replace", "Replace a baseline of the same name."),
                 List.of("baseline", "save"), Pages.DOCUMENT, null,
                 given -> new Flags(given).positional("name").option("--note", "note").option("--job", "job")
-                        .flag("--replace", "replace").always("--json").list());
+                        .flag("--replace", "replace").always("--json"));
     }
 
     private static BraidTool baselineList() {
@@ -111,7 +111,7 @@ final class BraidTools {
                 "The saved baselines, oldest first: name, time, job, Braid version, git commit, note and savepoint.",
                 ToolSchema.object().cursor(),
                 List.of("baseline", "list"), Pages.DOCUMENT, "baselines",
-                given -> List.of("--json"));
+                given -> new Flags(given).always("--json"));
     }
 
     private static BraidTool analyzeRegression() {
@@ -125,7 +125,7 @@ final class BraidTools {
                         .cursor(),
                 List.of("analyze", "regression"), Pages.DOCUMENT, "regressions",
                 given -> new Flags(given).option("--baseline", "baseline").option("--against", "against").flag("--live", "live")
-                        .always("--json", "--limit", String.valueOf(Integer.MAX_VALUE)).list());
+                        .always("--json", "--limit", String.valueOf(Integer.MAX_VALUE)));
     }
 
     private static BraidTool status() {
@@ -134,13 +134,13 @@ final class BraidTools {
                         + " each of Braid's topics holds.",
                 ToolSchema.object(),
                 List.of("status"), Pages.DOCUMENT, null,
-                given -> List.of("--json"));
+                given -> new Flags(given).always("--json"));
     }
 
     /** An observe command's flags: its own, then --since and the paging the server sets. */
-    private static Function<Map<String, Object>, List<String>> observe(Function<Flags, Flags> own) {
+    private static Function<Map<String, Object>, Flags> observe(Function<Flags, Flags> own) {
         return given -> own.apply(new Flags(given)).option("--since", SINCE).option("--limit", PAGE_SIZE)
-                .always("--json").list();
+                .always("--json");
     }
 
     private static List<String> names(Enum<?>[] values) {

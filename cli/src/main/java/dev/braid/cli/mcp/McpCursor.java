@@ -73,6 +73,9 @@ final class McpCursor {
         } catch (IOException | IllegalArgumentException e) {
             throw notOurs(tool, cursor);
         }
+        if (fields == null) {
+            throw notOurs(tool, cursor);
+        }
         if (!tool.equals(fields.get("tool"))) {
             throw new UserError("cursor belongs to the " + fields.get("tool") + " tool, not " + tool + ": pass it to the tool that returned it");
         }

@@ -1,8 +1,10 @@
 package dev.braid.cli.mcp;
 
 import dev.braid.cli.Braid;
+import dev.braid.cli.Failures;
 import dev.braid.cli.UserError;
 import dev.braid.cli.mcp.BraidTool.Pages;
+import dev.braid.cli.observe.RecordCut;
 import dev.braid.cli.observe.Since;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -42,6 +44,8 @@ final class ToolRunner {
     /** A first guess of the page the command may print: the response holds it twice, once escaped. */
     private static final int FIRST_PAGE_BYTES = 11_000;
     private static final int MIN_PAGE_BYTES = 1_000;
+    /** A response holds its document twice, as structured content and as escaped text: an item gets a third of it. */
+    private static final int RESPONSE_COPIES = 3;
     /** Documents paged through by cursor; an older one's cursor asks for the call again. */
     private static final int KEPT_DOCUMENTS = 32;
 
@@ -72,6 +76,8 @@ final class ToolRunner {
             return tool.pages() == Pages.COMMAND ? commandPages(tool, given) : documentPages(tool, given);
         } catch (UserError e) {
             return error("braid: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return error("braid: " + Failures.oneLine(e));
         }
     }
 
@@ -82,25 +88,29 @@ final class ToolRunner {
                 : new McpCursor.Command(withFixedSince(tool, given), null);
         int pageBytes = FIRST_PAGE_BYTES;
         while (true) {
-            List<String> line = tool.commandLine(continued.arguments());
+            List<String> paging = new ArrayList<>(List.of("--max-bytes", String.valueOf(pageBytes)));
             if (continued.commandCursor() != null) {
-                line.addAll(List.of("--cursor", continued.commandCursor()));
+                paging.addAll(List.of("--cursor", continued.commandCursor()));
             }
-            line.addAll(List.of("--max-bytes", String.valueOf(pageBytes)));
-            Run run = run(tool, line);
+            Run run = run(tool, continued.arguments(), paging);
             if (run.exitCode() != 0) {
                 return error(run.errorLine());
             }
             ObjectNode page = run.document();
+            // The CLI's way on (its next command, and a stop reason naming its flags) is the cursor here.
             page.remove("next");
+            page.remove("stopped");
             JsonNode next = page.remove("next_cursor");
             if (next != null) {
                 page.put("next_cursor", McpCursor.command(tool.name(), continued.arguments(), next.asText()));
             }
             CallToolResult result = result(page);
             int size = size(result);
-            if (size <= MAX_RESPONSE_BYTES || pageBytes == MIN_PAGE_BYTES) {
+            if (size <= MAX_RESPONSE_BYTES) {
                 return result;
+            }
+            if (pageBytes == MIN_PAGE_BYTES) {
+                throw tooLarge(tool, size);
             }
             pageBytes = Math.max(MIN_PAGE_BYTES, (int) (pageBytes * 0.9 * MAX_RESPONSE_BYTES / size));
         }
@@ -132,7 +142,7 @@ final class ToolRunner {
             }
             return page(tool, document, continued.id(), continued.next());
         }
-        Run run = run(tool, tool.commandLine(given));
+        Run run = run(tool, given, List.of());
         if (run.exitCode() != 0) {
             return error(run.errorLine());
         }
@@ -142,17 +152,20 @@ final class ToolRunner {
             return whole;
         }
         if (tool.list() == null || !document.path(tool.list()).isArray()) {
-            throw new UserError("the " + tool.name() + " answer is " + size(whole) + " bytes, more than one response may hold");
+            throw tooLarge(tool, size(whole));
         }
         String id = UUID.randomUUID().toString();
         documents.put(id, document);
         return page(tool, document, id, 0);
     }
 
-    /** The document with its list cut to the items from {@code first} that fit, and a cursor when more follow. */
+    /**
+     * The document with its list cut to the items from {@code first} that fit, and a cursor when
+     * more follow; an item too large for a response alone is cut to fit ({@link RecordCut}).
+     */
     private CallToolResult page(BraidTool tool, ObjectNode document, String id, int first) {
         ArrayNode items = (ArrayNode) document.path(tool.list());
-        int fits = first + 1;
+        int fits = first;
         int doesNotFit = items.size() + 1;
         while (doesNotFit - fits > 1) {
             int middle = (fits + doesNotFit) >>> 1;
@@ -162,7 +175,18 @@ final class ToolRunner {
                 doesNotFit = middle;
             }
         }
-        return result(slice(tool, document, id, first, Math.min(fits, items.size())));
+        if (fits > first || first == items.size()) {
+            return result(slice(tool, document, id, first, Math.min(fits, items.size())));
+        }
+        ObjectNode alone = document.deepCopy();
+        ArrayNode cutItems = (ArrayNode) alone.path(tool.list());
+        int room = (MAX_RESPONSE_BYTES - size(result(slice(tool, document, id, first, first)))) / RESPONSE_COPIES;
+        cutItems.set(first, RecordCut.fit((ObjectNode) items.get(first), room));
+        CallToolResult cut = result(slice(tool, alone, id, first, first + 1));
+        if (size(cut) > MAX_RESPONSE_BYTES) {
+            throw tooLarge(tool, size(cut));
+        }
+        return cut;
     }
 
     private static ObjectNode slice(BraidTool tool, ObjectNode document, String id, int from, int to) {
@@ -196,22 +220,32 @@ final class ToolRunner {
         }
     }
 
+    private static UserError tooLarge(BraidTool tool, int bytes) {
+        return new UserError("the " + tool.name() + " answer is " + bytes + " bytes even at its smallest, more than one response"
+                + " may hold (" + MAX_RESPONSE_BYTES + "): narrow it with the tool's filters");
+    }
+
     private static CallToolResult error(String line) {
         return CallToolResult.builder().isError(true).addTextContent(line).build();
     }
 
-    /** Runs {@code braid LINE...} with the connection flags the command takes, capturing what it prints. */
-    private Run run(BraidTool tool, List<String> line) {
-        List<String> args = new ArrayList<>(line);
+    /**
+     * Runs the tool's command with its arguments, {@code more} flags and the connection flags the
+     * command takes, capturing what it prints. No {@code @file} in an argument is read.
+     */
+    private Run run(BraidTool tool, Map<String, Object> given, List<String> more) {
+        List<String> options = new ArrayList<>(more);
         CommandSpec spec = spec(tool);
         connection.forEach((option, values) -> {
             if (spec.findOption(option) != null) {
-                values.forEach(value -> args.addAll(List.of(option, value)));
+                values.forEach(value -> options.addAll(List.of(option, value)));
             }
         });
+        String[] args = tool.commandLine(given, options).toArray(String[]::new);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = Braid.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
+        int exitCode = Braid.commandLine().setExpandAtFiles(false).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(args);
         return new Run(exitCode, out.toString(), err.toString());
     }
 

@@ -42,6 +42,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class McpServerTest {
 
+    /** The JSON {@code null}, base64url-encoded as cursors are. */
+    private static final String NULL_CURSOR = "bnVsbA";
     private static final Duration DEMO_READY = Duration.ofMinutes(6);
     /** The JSON-RPC envelope around a result, which the response limit counts too. */
     private static final int ENVELOPE_BYTES = 100;
@@ -180,11 +182,36 @@ class McpServerTest {
     void answersAFailingCommandWithAToolErrorHoldingTheCliLine() {
         CallToolResult unknown = call("trace", Map.of("trace_id", "0123456789abcdef0123456789abcdef", "since", "all"));
         CallToolResult foreignCursor = call("alerts", Map.of("cursor", "not-a-cursor"));
+        CallToolResult nullCursor = call("alerts", Map.of("cursor", NULL_CURSOR));
 
         assertThat(unknown.isError()).isTrue();
         assertThat(text(unknown)).startsWith("braid: no trace 0123456789abcdef0123456789abcdef on braid.traces");
         assertThat(foreignCursor.isError()).isTrue();
         assertThat(text(foreignCursor)).startsWith("braid: cursor not-a-cursor is not a next_cursor the alerts tool returned");
+        assertThat(text(nullCursor)).startsWith("braid: cursor " + NULL_CURSOR + " is not a next_cursor the alerts tool returned");
+    }
+
+    /** An agent pastes test output as it is: a Go failure line opens with dashes, and an @ reads no file. */
+    @Test
+    void takesFreeTextThatLooksLikeAnOptionOrAnArgumentFileAsText() {
+        CallToolResult goFailure = call("fixes", Map.of("error", "--- FAIL: TestCheckout (0.00s)", "since", "all"));
+        CallToolResult atFile = call("fixes", Map.of("error", "@/etc/hostname", "since", "all"));
+
+        assertThat(structured(goFailure).get("records").isArray()).isTrue();
+        assertThat(structured(atFile).get("records").isArray()).isTrue();
+        assertThat(structured(atFile).toString()).doesNotContain(hostname());
+    }
+
+    /** The input schemas are checked before a command runs: a wrong type is never read as the default. */
+    @Test
+    void answersArgumentsOfTheWrongTypeWithAToolErrorNamingThem() {
+        CallToolResult since = call("timeline", Map.of("since", 3600));
+        CallToolResult open = call("alerts", Map.of("open", "yes"));
+
+        assertThat(since.isError()).isTrue();
+        assertThat(text(since)).contains("/since", "string expected");
+        assertThat(open.isError()).isTrue();
+        assertThat(text(open)).contains("/open", "boolean expected");
     }
 
     /** A client no one here wrote: the MCP inspector's CLI mode, from npm. */
@@ -299,4 +326,13 @@ class McpServerTest {
     private static List<String> ids(List<JsonNode> records, String field) {
         return records.stream().map(record -> record.get(field).asText()).toList();
     }
+
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/etc/hostname")).strip();
+        } catch (IOException e) {
+            return "\0 no /etc/hostname";
+        }
+    }
+
 }
