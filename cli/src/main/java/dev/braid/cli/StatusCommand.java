@@ -78,7 +78,13 @@ public final class StatusCommand implements Callable<Integer> {
         for (FlinkRest.Job job : jobs) {
             ObjectNode jobNode = jobNodes.addObject()
                     .put("id", job.id()).put("name", job.name()).put("state", job.state());
-            JsonNode checkpoints = rest.checkpointStatistics(job.id());
+            JsonNode checkpoints;
+            try {
+                checkpoints = rest.checkpointStatistics(job.id());
+            } catch (UserError unanswered) {
+                jobNode.put("checkpointsError", unanswered.getMessage());
+                continue;
+            }
             jobNode.put("checkpointsCompleted", checkpoints.path("counts").path("completed").asLong());
             jobNode.put("checkpointsFailed", checkpoints.path("counts").path("failed").asLong());
             JsonNode latest = checkpoints.path("latest").path("completed");
@@ -105,9 +111,12 @@ public final class StatusCommand implements Callable<Integer> {
         }
         for (JsonNode job : flink.path("jobs")) {
             JsonNode last = job.path("lastCheckpoint");
-            text.append(String.format("  %-10s %s %s, checkpoints: %d completed, %d failed%s%n", job.path("state").asText(),
-                    job.path("id").asText(), job.path("name").asText(), job.path("checkpointsCompleted").asLong(),
-                    job.path("checkpointsFailed").asLong(), last.isObject()
+            String checkpoints = job.has("checkpointsError")
+                    ? "checkpoints unknown: " + job.path("checkpointsError").asText()
+                    : String.format("checkpoints: %d completed, %d failed", job.path("checkpointsCompleted").asLong(),
+                            job.path("checkpointsFailed").asLong());
+            text.append(String.format("  %-10s %s %s, %s%s%n", job.path("state").asText(),
+                    job.path("id").asText(), job.path("name").asText(), checkpoints, last.isObject()
                             ? String.format("; last #%d at %s, %d bytes", last.path("id").asLong(), last.path("completedAt").asText(),
                                     last.path("stateBytes").asLong())
                             : ""));
