@@ -67,7 +67,6 @@ public final class ParseRawRecord extends ProcessFunction<RawRecord, NormalizedE
         if (result.deadLetter() != null) {
             ctx.output(DEAD_LETTERS, result.deadLetter());
             deadLetters.get(result.deadLetter().getReason()).inc();
-            return;
         }
         if (result.blank()) {
             blankLines.inc();

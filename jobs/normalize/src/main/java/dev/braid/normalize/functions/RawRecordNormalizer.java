@@ -40,9 +40,10 @@ public final class RawRecordNormalizer implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /**
-     * Either the events of a record or its dead letter, with how many event times were clamped
-     * because they ran ahead of the shipper's clock; neither for a blank line of a source other than
-     * backend logs, which is layout, not telemetry.
+     * The events of a record or its dead letter, with how many event times were clamped because
+     * they ran ahead of the shipper's clock; neither for a blank line of a source other than backend
+     * logs, which is layout, not telemetry; both for an OpenTelemetry export some of whose items
+     * were invalid, the dead letter holding those alone.
      */
     public record Result(List<NormalizedEvent> events, DeadLetter deadLetter, int clamped) {
 
@@ -86,7 +87,15 @@ public final class RawRecordNormalizer implements Serializable {
             String format = raw.headers.get(ParseInput.FORMAT_HEADER);
             if (OtlpParsers.reads(format)) {
                 // Binary protobuf, read from the bytes: decoding it as text would reject it.
-                events = events(raw, OtlpParsers.parse(format, checkedValue(raw)));
+                OtlpParsers.Parsed parsed = OtlpParsers.parse(format, checkedValue(raw));
+                events = events(raw, parsed.drafts());
+                if (parsed.rejected() != null) {
+                    OtlpParsers.Rejected rejected = parsed.rejected();
+                    // Its id follows the events' ids, so the part published and the part rejected never share one.
+                    DeadLetter deadLetter = deadLetter(raw, rejected.payload(), events.size(), rejected.reason(), rejected.detail())
+                            .deadLetter();
+                    return new Result(events, deadLetter, clamped(events));
+                }
             } else {
                 String text = decode(raw);
                 if (text.isBlank() && raw.source != Source.BACKEND) {
@@ -94,7 +103,7 @@ public final class RawRecordNormalizer implements Serializable {
                 }
                 events = events(raw, parse(raw, text));
             }
-            return new Result(events, null, (int) events.stream().filter(EventClock::clamped).count());
+            return new Result(events, null, clamped(events));
         } catch (ParseException e) {
             return deadLetter(raw, e.reason(), e.getMessage());
         } catch (AvroRuntimeException e) {
@@ -204,16 +213,28 @@ public final class RawRecordNormalizer implements Serializable {
         return bytes.length > limit ? Arrays.copyOf(bytes, limit) : bytes;
     }
 
+    private static int clamped(List<NormalizedEvent> events) {
+        return (int) events.stream().filter(EventClock::clamped).count();
+    }
+
     private Result deadLetter(RawRecord raw, DeadLetterReason reason, String detail) {
+        return deadLetter(raw, raw.value == null ? new byte[0] : raw.value, 0, reason, detail);
+    }
+
+    /**
+     * A dead letter of the record, holding {@code rawValue}: its value, or the part of it that was
+     * rejected; its id is the record's {@code index}th, as events' ids are.
+     */
+    private Result deadLetter(RawRecord raw, byte[] rawValue, int index, DeadLetterReason reason, String detail) {
         // Redact before cutting: a cut through a secret could leave a piece too short to recognise.
-        byte[] value = redactor.redact(raw.value == null ? new byte[0] : raw.value);
+        byte[] value = redactor.redact(rawValue);
         int keep = (int) Math.min(maxRecordBytes, MAX_DEAD_LETTER_RAW_BYTES);
         boolean truncated = value.length > keep;
         if (truncated) {
             value = Arrays.copyOf(value, keep);
         }
         return new Result(List.of(), DeadLetter.newBuilder()
-                .setId(EventIds.of(raw, 0))
+                .setId(EventIds.of(raw, index))
                 .setReason(reason)
                 .setDetail(redactor.redact(detail))
                 .setSourceTopic(raw.topic)

@@ -1,13 +1,20 @@
 package dev.braid.normalize.functions;
 
 import dev.braid.connectors.RawRecord;
+import dev.braid.normalize.parse.ParseInput;
 import dev.braid.normalize.parse.StackTraces;
+import dev.braid.normalize.parse.otlp.OtlpParsers;
 import dev.braid.schema.DeadLetter;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.Level;
 import dev.braid.schema.NormalizedEvent;
 import dev.braid.schema.Source;
 
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.TracesData;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -19,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +43,9 @@ class ParseRawRecordTest {
     private static final String PLAIN_LINE = "payment provider slow to respond";
     private static final String PINO_LINE =
             "{\"level\":50,\"time\":1795269601234,\"pid\":7,\"hostname\":\"api\",\"msg\":\"order failed\"}";
+
+    private static final int TRACE_ID_BYTES = 16;
+    private static final int SPAN_ID_BYTES = 8;
 
     private static final long MINUTE = 60_000;
     private static final long HOUR = 60 * MINUTE;
@@ -288,6 +299,38 @@ class ParseRawRecordTest {
         assertThat(letters.get(1).getId()).isEqualTo(letters.get(0).getId());
     }
 
+    @Test
+    void anExportWithOneBadSpanPublishesTheOthersAndDeadLettersThatOne() throws Exception {
+        Span good = span("reserve stock", SPAN_ID_BYTES);
+        Span bad = span("charge card", SPAN_ID_BYTES / 2);
+        TracesData traces = TracesData.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                .addScopeSpans(ScopeSpans.newBuilder().addSpans(good).addSpans(bad))).build();
+
+        send(backend(60, KAFKA_TIME, traces.toByteArray(), Map.of(ParseInput.FORMAT_HEADER, OtlpParsers.SPANS)));
+
+        assertThat(onlyEvent().getMetadata()).containsEntry("span.name", "reserve stock");
+        DeadLetter letter = onlyDeadLetter();
+        assertThat(letter.getReason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION);
+        assertThat(letter.getDetail()).startsWith("1 of 2 spans rejected");
+        assertThat(TracesData.parseFrom(bytes(letter.getRawValue())).getResourceSpans(0).getScopeSpans(0).getSpansList())
+                .containsExactly(bad);
+    }
+
+    private static Span span(String name, int spanIdBytes) {
+        return Span.newBuilder().setName(name)
+                .setTraceId(ByteString.copyFrom(filled(TRACE_ID_BYTES)))
+                .setSpanId(ByteString.copyFrom(filled(spanIdBytes)))
+                .setStartTimeUnixNano(KAFKA_TIME * 1_000_000L)
+                .setEndTimeUnixNano((KAFKA_TIME + 12) * 1_000_000L)
+                .build();
+    }
+
+    private static byte[] filled(int length) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) 0x4b);
+        return bytes;
+    }
+
     private void send(RawRecord raw) throws Exception {
         harness.processElement(raw, raw.timestamp);
     }
@@ -313,6 +356,10 @@ class ParseRawRecordTest {
         return new RawRecord(Source.BACKEND, BACKEND_TOPIC, 2, offset, timestamp,
                 "checkout.log".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
                 new HashMap<>(headers));
+    }
+
+    private static RawRecord backend(long offset, long timestamp, byte[] value, Map<String, String> headers) {
+        return new RawRecord(Source.BACKEND, BACKEND_TOPIC, 2, offset, timestamp, null, value, new HashMap<>(headers));
     }
 
     private static RawRecord backend(long offset, long timestamp, byte[] value) {

@@ -11,6 +11,7 @@ import dev.braid.connectors.RawRecord;
 import dev.braid.normalize.parse.ParseInput;
 import dev.braid.normalize.parse.otlp.OtlpParsers;
 import dev.braid.normalize.parse.otlp.OtlpTelemetry;
+import dev.braid.normalize.redact.Redactor;
 import dev.braid.testing.OtlpExports;
 import dev.braid.schema.DeadLetter;
 import dev.braid.schema.DeadLetterReason;
@@ -101,14 +102,11 @@ class RawRecordNormalizerOtlpTest {
     @Test
     void attributesNamedForACredentialAreMaskedWhole() throws Exception {
         TracesData traces = TracesData.parseFrom(checkout.spans().protobuf());
-        ResourceSpans resource = traces.getResourceSpans(0);
-        Span first = resource.getScopeSpans(0).getSpans(0);
-        Span withSecrets = first.toBuilder()
+        Span withSecrets = traces.getResourceSpans(0).getScopeSpans(0).getSpans(0).toBuilder()
                 .addAttributes(stringAttribute("http.request.header.cookie", COOKIE))
                 .addAttributes(stringAttribute("api_key", API_KEY))
                 .build();
-        TracesData exported = traces.toBuilder().setResourceSpans(0, resource.toBuilder()
-                .setScopeSpans(0, resource.getScopeSpans(0).toBuilder().setSpans(0, withSecrets))).build();
+        TracesData exported = withFirstSpan(traces, withSecrets);
 
         NormalizedEvent event = normalizer.normalize(raw(OtlpParsers.SPANS, exported.toByteArray())).events().get(0);
 
@@ -165,16 +163,42 @@ class RawRecordNormalizerOtlpTest {
                 DeadLetterReason.SCHEMA_VIOLATION, "trace id has 8 bytes, not 16");
     }
 
+    /** The Collector batches many senders into one record: one bad span must not hold back the rest. */
     @Test
-    void aSpanIdOfTheWrongLengthInProtobufIsASchemaViolation() throws Exception {
+    void aSpanWithAnIdOfTheWrongLengthIsADeadLetterAloneAndTheOtherSpansArePublished() throws Exception {
         TracesData traces = TracesData.parseFrom(checkout.spans().protobuf());
         Span first = traces.getResourceSpans(0).getScopeSpans(0).getSpans(0);
         Span shortened = first.toBuilder().setSpanId(first.getSpanId().substring(0, SHORT_SPAN_ID_BYTES)).build();
-        TracesData broken = traces.toBuilder().setResourceSpans(0, traces.getResourceSpans(0).toBuilder()
-                .setScopeSpans(0, traces.getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(0, shortened))).build();
+        TracesData broken = withFirstSpan(traces, shortened);
+        int spans = checkout.spans().data().size();
 
-        assertDeadLetter(OtlpParsers.SPANS, broken.toByteArray(),
-                DeadLetterReason.SCHEMA_VIOLATION, "span '" + first.getName() + "' span id has 4 bytes, not 8");
+        RawRecordNormalizer.Result result = normalizer.normalize(raw(OtlpParsers.SPANS, broken.toByteArray()));
+
+        assertThat(result.events()).hasSize(spans - 1)
+                .noneMatch(event -> first.getName().equals(event.getMetadata().get("span.name")));
+        DeadLetter letter = result.deadLetter();
+        assertThat(letter.getReason()).isEqualTo(DeadLetterReason.SCHEMA_VIOLATION);
+        assertThat(letter.getDetail()).startsWith("1 of " + spans + " spans rejected, kept here alone as OTLP protobuf (the other "
+                + (spans - 1) + " were published)").contains("span '" + first.getName() + "' span id has 4 bytes, not 8");
+        TracesData rejected = TracesData.parseFrom(letter.getRawValue());
+        assertThat(rejected.getResourceSpansList()).singleElement().satisfies(resource -> {
+            assertThat(resource.getResource()).isEqualTo(traces.getResourceSpans(0).getResource());
+            assertThat(resource.getScopeSpans(0).getSpansList()).containsExactly(shortened);
+        });
+        assertThat(result.events()).extracting(NormalizedEvent::getId).doesNotContain(letter.getId());
+    }
+
+    @Test
+    void anExportWhoseEverySpanIsInvalidIsADeadLetterWhole() throws Exception {
+        TracesData traces = TracesData.parseFrom(checkout.spans().protobuf());
+        TracesData.Builder broken = traces.toBuilder();
+        broken.getResourceSpansBuilderList().forEach(resource -> resource.getScopeSpansBuilderList().forEach(scope ->
+                scope.getSpansBuilderList().forEach(span -> span.setSpanId(span.getSpanId().substring(0, SHORT_SPAN_ID_BYTES)))));
+        byte[] value = broken.build().toByteArray();
+
+        assertDeadLetter(OtlpParsers.SPANS, value, DeadLetterReason.SCHEMA_VIOLATION, "span id has 4 bytes, not 8");
+        assertThat(ByteString.copyFrom(normalizer.normalize(raw(OtlpParsers.SPANS, value)).deadLetter().getRawValue()))
+                .as("the record whole, its secrets masked").isEqualTo(ByteString.copyFrom(new Redactor().redact(value)));
     }
 
     @Test
@@ -247,8 +271,13 @@ class RawRecordNormalizerOtlpTest {
                 Map.of(ParseInput.FORMAT_HEADER, format));
     }
 
+    private static TracesData withFirstSpan(TracesData traces, Span span) {
+        ResourceSpans resource = traces.getResourceSpans(0);
+        return traces.toBuilder().setResourceSpans(0, resource.toBuilder()
+                .setScopeSpans(0, resource.getScopeSpans(0).toBuilder().setSpans(0, span))).build();
+    }
+
     private static KeyValue stringAttribute(String key, String value) {
         return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
     }
-
 }

@@ -35,22 +35,33 @@ final class OtlpLogParser {
 
     private OtlpLogParser() {}
 
-    static List<NormalizedEvent.Builder> parse(byte[] payload) throws ParseException {
+    static OtlpParsers.Parsed parse(byte[] payload) throws ParseException {
         LogsData logs = OtlpPayloads.logs(payload);
         List<NormalizedEvent.Builder> drafts = new ArrayList<>();
+        Rejects rejects = new Rejects("log records");
+        LogsData.Builder rejected = LogsData.newBuilder();
         Repetition repetition = new Repetition();
         for (ResourceLogs resourceLogs : logs.getResourceLogsList()) {
             for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
                 Origin origin = new Origin(resourceLogs.getResource(), scopeLogs.getScope());
+                ScopeLogs.Builder invalid = scopeLogs.toBuilder().clearLogRecords();
                 for (LogRecord log : scopeLogs.getLogRecordsList()) {
-                    drafts.add(draft(log, origin, repetition));
+                    try {
+                        drafts.add(draft(log, origin, repetition));
+                    } catch (ParseException failure) {
+                        rejects.add(failure);
+                        invalid.addLogRecords(log);
+                    }
+                }
+                if (invalid.getLogRecordsCount() > 0) {
+                    rejected.addResourceLogs(resourceLogs.toBuilder().clearScopeLogs().addScopeLogs(invalid));
                 }
             }
         }
-        if (drafts.isEmpty()) {
+        if (!rejects.any() && drafts.isEmpty()) {
             throw ParseException.schemaViolation("OTLP logs record holds no log record");
         }
-        return drafts;
+        return new OtlpParsers.Parsed(drafts, rejects.any() ? rejects.rejected(drafts.size(), rejected.build().toByteArray()) : null);
     }
 
     private static NormalizedEvent.Builder draft(LogRecord log, Origin origin, Repetition repetition) throws ParseException {

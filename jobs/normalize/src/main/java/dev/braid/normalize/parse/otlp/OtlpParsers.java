@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.otlp;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.NormalizedEvent;
 
 import java.util.List;
@@ -26,17 +27,27 @@ public final class OtlpParsers {
     }
 
     /**
-     * One draft per span or log record, tagged with the format like every other parser's drafts;
-     * throws when the record is not valid OTLP of that signal or holds none.
+     * The drafts of a record, and its items that were invalid on their own while others were not;
+     * null when none was.
      */
-    public static List<NormalizedEvent.Builder> parse(String format, byte[] payload) throws ParseException {
-        List<NormalizedEvent.Builder> drafts = switch (format) {
+    public record Parsed(List<NormalizedEvent.Builder> drafts, Rejected rejected) {}
+
+    /** Invalid items of a record, re-encoded alone as a protobuf message of its signal, and why they are. */
+    public record Rejected(byte[] payload, DeadLetterReason reason, String detail) {}
+
+    /**
+     * One draft per valid span or log record, tagged with the format like every other parser's
+     * drafts, and the invalid ones set apart; throws when the record is not valid OTLP of that
+     * signal, holds none, or none of its items is valid.
+     */
+    public static Parsed parse(String format, byte[] payload) throws ParseException {
+        Parsed parsed = switch (format) {
             case SPANS -> OtlpSpanParser.parse(payload);
             case LOGS -> OtlpLogParser.parse(payload);
             default -> throw new IllegalArgumentException("not an OpenTelemetry format: " + format);
         };
-        drafts.forEach(draft -> draft.getTags().add(tag(format)));
-        return drafts;
+        parsed.drafts().forEach(draft -> draft.getTags().add(tag(format)));
+        return parsed;
     }
 
     /**

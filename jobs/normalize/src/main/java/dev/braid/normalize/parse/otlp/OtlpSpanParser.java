@@ -49,22 +49,33 @@ final class OtlpSpanParser {
 
     private OtlpSpanParser() {}
 
-    static List<NormalizedEvent.Builder> parse(byte[] payload) throws ParseException {
+    static OtlpParsers.Parsed parse(byte[] payload) throws ParseException {
         TracesData traces = OtlpPayloads.traces(payload);
         List<NormalizedEvent.Builder> drafts = new ArrayList<>();
+        Rejects rejects = new Rejects("spans");
+        TracesData.Builder rejected = TracesData.newBuilder();
         Repetition repetition = new Repetition();
         for (ResourceSpans resourceSpans : traces.getResourceSpansList()) {
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
                 Origin origin = new Origin(resourceSpans.getResource(), scopeSpans.getScope());
+                ScopeSpans.Builder invalid = scopeSpans.toBuilder().clearSpans();
                 for (Span span : scopeSpans.getSpansList()) {
-                    drafts.add(draft(span, origin, repetition));
+                    try {
+                        drafts.add(draft(span, origin, repetition));
+                    } catch (ParseException failure) {
+                        rejects.add(failure);
+                        invalid.addSpans(span);
+                    }
+                }
+                if (invalid.getSpansCount() > 0) {
+                    rejected.addResourceSpans(resourceSpans.toBuilder().clearScopeSpans().addScopeSpans(invalid));
                 }
             }
         }
-        if (drafts.isEmpty()) {
+        if (!rejects.any() && drafts.isEmpty()) {
             throw ParseException.schemaViolation("OTLP traces record holds no span");
         }
-        return drafts;
+        return new OtlpParsers.Parsed(drafts, rejects.any() ? rejects.rejected(drafts.size(), rejected.build().toByteArray()) : null);
     }
 
     private static NormalizedEvent.Builder draft(Span span, Origin origin, Repetition repetition) throws ParseException {

@@ -104,7 +104,7 @@ class OtlpEncodingsTest {
     void aLogRecordWithoutAnyTimeLeavesTheEventTimeToTheKafkaTimestamp() throws Exception {
         byte[] timeless = rewritten(checkout.logs().json(), Rewrite.values((name, value) -> LOG_TIMES.contains(name) ? null : value));
 
-        assertThat(OtlpParsers.parse(OtlpParsers.LOGS, timeless)).noneMatch(NormalizedEvent.Builder::hasEventTime);
+        assertThat(OtlpParsers.parse(OtlpParsers.LOGS, timeless).drafts()).noneMatch(NormalizedEvent.Builder::hasEventTime);
     }
 
     /**

@@ -21,11 +21,11 @@ final class OtlpEvents {
     private OtlpEvents() {}
 
     static List<NormalizedEvent> spans(byte[] payload) throws ParseException {
-        return built(OtlpParsers.parse(OtlpParsers.SPANS, payload));
+        return built(OtlpParsers.parse(OtlpParsers.SPANS, payload).drafts());
     }
 
     static List<NormalizedEvent> logs(byte[] payload) throws ParseException {
-        return built(OtlpParsers.parse(OtlpParsers.LOGS, payload));
+        return built(OtlpParsers.parse(OtlpParsers.LOGS, payload).drafts());
     }
 
     /** The event of the span of that name. */
