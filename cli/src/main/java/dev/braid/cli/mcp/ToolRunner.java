@@ -4,6 +4,7 @@ import dev.braid.cli.Braid;
 import dev.braid.cli.Failures;
 import dev.braid.cli.UserError;
 import dev.braid.cli.mcp.BraidTool.Pages;
+import dev.braid.cli.observe.Page;
 import dev.braid.cli.observe.RecordCut;
 import dev.braid.cli.observe.Since;
 
@@ -46,6 +47,8 @@ final class ToolRunner {
     private static final int MIN_PAGE_BYTES = 1_000;
     /** A response holds its document twice, as structured content and as escaped text: an item gets a third of it. */
     private static final int RESPONSE_COPIES = 3;
+    /** An error's line at most: a few times a screen line, far below a response's size even if every character escapes. */
+    private static final int MAX_ERROR_CHARS = 2_000;
     /** Documents paged through by cursor; an older one's cursor asks for the call again. */
     private static final int KEPT_DOCUMENTS = 32;
 
@@ -140,6 +143,9 @@ final class ToolRunner {
                 throw new UserError("the " + tool.name() + " answer this cursor pages through is no longer kept: call "
                         + tool.name() + " again without a cursor");
             }
+            if (continued.next() < 0 || continued.next() > document.path(tool.list()).size()) {
+                throw new UserError("cursor " + cursor + " points past the " + tool.name() + " answer it pages through");
+            }
             return page(tool, document, continued.id(), continued.next());
         }
         Run run = run(tool, given, List.of());
@@ -176,7 +182,11 @@ final class ToolRunner {
             }
         }
         if (fits > first || first == items.size()) {
-            return result(slice(tool, document, id, first, Math.min(fits, items.size())));
+            CallToolResult page = result(slice(tool, document, id, first, Math.min(fits, items.size())));
+            if (size(page) > MAX_RESPONSE_BYTES) {
+                throw tooLarge(tool, size(page));
+            }
+            return page;
         }
         ObjectNode alone = document.deepCopy();
         ArrayNode cutItems = (ArrayNode) alone.path(tool.list());
@@ -225,8 +235,9 @@ final class ToolRunner {
                 + " may hold (" + MAX_RESPONSE_BYTES + "): narrow it with the tool's filters");
     }
 
+    /** A tool error; its line may echo what the caller sent, so it is cut to stay far below a response's size. */
     private static CallToolResult error(String line) {
-        return CallToolResult.builder().isError(true).addTextContent(line).build();
+        return CallToolResult.builder().isError(true).addTextContent(Page.cut(line, MAX_ERROR_CHARS)).build();
     }
 
     /**

@@ -141,7 +141,8 @@ public final class Page {
         return page.append('\n').toString();
     }
 
-    static String cut(String text, int maxChars) {
+    /** The text, or its first {@code maxChars} characters and how many more were cut. */
+    public static String cut(String text, int maxChars) {
         if (text.length() <= maxChars) {
             return text;
         }

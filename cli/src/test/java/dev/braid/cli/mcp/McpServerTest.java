@@ -44,6 +44,8 @@ class McpServerTest {
 
     /** The JSON {@code null}, base64url-encoded as cursors are. */
     private static final String NULL_CURSOR = "bnVsbA";
+    /** More than a response may hold, twice over once echoed in an error and escaped. */
+    private static final int HUGE_ARGUMENT_CHARS = 40_000;
     private static final Duration DEMO_READY = Duration.ofMinutes(6);
     /** The JSON-RPC envelope around a result, which the response limit counts too. */
     private static final int ENVELOPE_BYTES = 100;
@@ -183,12 +185,15 @@ class McpServerTest {
         CallToolResult unknown = call("trace", Map.of("trace_id", "0123456789abcdef0123456789abcdef", "since", "all"));
         CallToolResult foreignCursor = call("alerts", Map.of("cursor", "not-a-cursor"));
         CallToolResult nullCursor = call("alerts", Map.of("cursor", NULL_CURSOR));
+        CallToolResult echoed = call("trace", Map.of("trace_id", "f".repeat(HUGE_ARGUMENT_CHARS), "since", "all"));
 
         assertThat(unknown.isError()).isTrue();
         assertThat(text(unknown)).startsWith("braid: no trace 0123456789abcdef0123456789abcdef on braid.traces");
         assertThat(foreignCursor.isError()).isTrue();
         assertThat(text(foreignCursor)).startsWith("braid: cursor not-a-cursor is not a next_cursor the alerts tool returned");
         assertThat(text(nullCursor)).startsWith("braid: cursor " + NULL_CURSOR + " is not a next_cursor the alerts tool returned");
+        assertThat(echoed.isError()).isTrue();
+        assertThat(text(echoed)).as("an error echoing its argument is cut").startsWith("braid: ").endsWith(" chars cut]");
     }
 
     /** An agent pastes test output as it is: a Go failure line opens with dashes, and an @ reads no file. */
