@@ -92,8 +92,7 @@ public final class RawRecordNormalizer implements Serializable {
                 if (parsed.rejected() != null) {
                     OtlpParsers.Rejected rejected = parsed.rejected();
                     // Its id follows the events' ids, so the part published and the part rejected never share one.
-                    DeadLetter deadLetter = deadLetter(raw, rejected.payload(), events.size(), rejected.reason(), rejected.detail())
-                            .deadLetter();
+                    DeadLetter deadLetter = deadLetterOf(raw, rejected.payload(), events.size(), rejected.reason(), rejected.detail());
                     return new Result(events, deadLetter, clamped(events));
                 }
             } else {
@@ -218,14 +217,14 @@ public final class RawRecordNormalizer implements Serializable {
     }
 
     private Result deadLetter(RawRecord raw, DeadLetterReason reason, String detail) {
-        return deadLetter(raw, raw.value == null ? new byte[0] : raw.value, 0, reason, detail);
+        return new Result(List.of(), deadLetterOf(raw, raw.value == null ? new byte[0] : raw.value, 0, reason, detail), 0);
     }
 
     /**
      * A dead letter of the record, holding {@code rawValue}: its value, or the part of it that was
      * rejected; its id is the record's {@code index}th, as events' ids are.
      */
-    private Result deadLetter(RawRecord raw, byte[] rawValue, int index, DeadLetterReason reason, String detail) {
+    private DeadLetter deadLetterOf(RawRecord raw, byte[] rawValue, int index, DeadLetterReason reason, String detail) {
         // Redact before cutting: a cut through a secret could leave a piece too short to recognise.
         byte[] value = redactor.redact(rawValue);
         int keep = (int) Math.min(maxRecordBytes, MAX_DEAD_LETTER_RAW_BYTES);
@@ -233,7 +232,7 @@ public final class RawRecordNormalizer implements Serializable {
         if (truncated) {
             value = Arrays.copyOf(value, keep);
         }
-        return new Result(List.of(), DeadLetter.newBuilder()
+        return DeadLetter.newBuilder()
                 .setId(EventIds.of(raw, index))
                 .setReason(reason)
                 .setDetail(redactor.redact(detail))
@@ -245,6 +244,6 @@ public final class RawRecordNormalizer implements Serializable {
                 .setRawKey(raw.key == null ? null : ByteBuffer.wrap(cut(redactor.redact(raw.key), MAX_DEAD_LETTER_KEY_BYTES)))
                 .setRawValue(ByteBuffer.wrap(value))
                 .setTruncated(truncated)
-                .build(), 0);
+                .build();
     }
 }

@@ -12,7 +12,6 @@ import io.opentelemetry.proto.logs.v1.LogsData;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -37,31 +36,20 @@ final class OtlpLogParser {
 
     static OtlpParsers.Parsed parse(byte[] payload) throws ParseException {
         LogsData logs = OtlpPayloads.logs(payload);
-        List<NormalizedEvent.Builder> drafts = new ArrayList<>();
-        Rejects rejects = new Rejects("log records");
+        ExportDrafts drafts = new ExportDrafts("log records");
         LogsData.Builder rejected = LogsData.newBuilder();
         Repetition repetition = new Repetition();
         for (ResourceLogs resourceLogs : logs.getResourceLogsList()) {
             for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
                 Origin origin = new Origin(resourceLogs.getResource(), scopeLogs.getScope());
                 ScopeLogs.Builder invalid = scopeLogs.toBuilder().clearLogRecords();
-                for (LogRecord log : scopeLogs.getLogRecordsList()) {
-                    try {
-                        drafts.add(draft(log, origin, repetition));
-                    } catch (ParseException failure) {
-                        rejects.add(failure);
-                        invalid.addLogRecords(log);
-                    }
-                }
+                drafts.draftEach(scopeLogs.getLogRecordsList(), log -> draft(log, origin, repetition), invalid::addLogRecords);
                 if (invalid.getLogRecordsCount() > 0) {
                     rejected.addResourceLogs(resourceLogs.toBuilder().clearScopeLogs().addScopeLogs(invalid));
                 }
             }
         }
-        if (!rejects.any() && drafts.isEmpty()) {
-            throw ParseException.schemaViolation("OTLP logs record holds no log record");
-        }
-        return new OtlpParsers.Parsed(drafts, rejects.any() ? rejects.rejected(drafts.size(), rejected.build().toByteArray()) : null);
+        return drafts.parsed(() -> rejected.build().toByteArray(), "OTLP logs record holds no log record");
     }
 
     private static NormalizedEvent.Builder draft(LogRecord log, Origin origin, Repetition repetition) throws ParseException {

@@ -12,7 +12,6 @@ import io.opentelemetry.proto.trace.v1.Status;
 import io.opentelemetry.proto.trace.v1.TracesData;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -51,31 +50,20 @@ final class OtlpSpanParser {
 
     static OtlpParsers.Parsed parse(byte[] payload) throws ParseException {
         TracesData traces = OtlpPayloads.traces(payload);
-        List<NormalizedEvent.Builder> drafts = new ArrayList<>();
-        Rejects rejects = new Rejects("spans");
+        ExportDrafts drafts = new ExportDrafts("spans");
         TracesData.Builder rejected = TracesData.newBuilder();
         Repetition repetition = new Repetition();
         for (ResourceSpans resourceSpans : traces.getResourceSpansList()) {
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
                 Origin origin = new Origin(resourceSpans.getResource(), scopeSpans.getScope());
                 ScopeSpans.Builder invalid = scopeSpans.toBuilder().clearSpans();
-                for (Span span : scopeSpans.getSpansList()) {
-                    try {
-                        drafts.add(draft(span, origin, repetition));
-                    } catch (ParseException failure) {
-                        rejects.add(failure);
-                        invalid.addSpans(span);
-                    }
-                }
+                drafts.draftEach(scopeSpans.getSpansList(), span -> draft(span, origin, repetition), invalid::addSpans);
                 if (invalid.getSpansCount() > 0) {
                     rejected.addResourceSpans(resourceSpans.toBuilder().clearScopeSpans().addScopeSpans(invalid));
                 }
             }
         }
-        if (!rejects.any() && drafts.isEmpty()) {
-            throw ParseException.schemaViolation("OTLP traces record holds no span");
-        }
-        return new OtlpParsers.Parsed(drafts, rejects.any() ? rejects.rejected(drafts.size(), rejected.build().toByteArray()) : null);
+        return drafts.parsed(() -> rejected.build().toByteArray(), "OTLP traces record holds no span");
     }
 
     private static NormalizedEvent.Builder draft(Span span, Origin origin, Repetition repetition) throws ParseException {
