@@ -182,21 +182,22 @@ final class ToolRunner {
             }
         }
         if (fits > first || first == items.size()) {
-            CallToolResult page = result(slice(tool, document, id, first, Math.min(fits, items.size())));
-            if (size(page) > MAX_RESPONSE_BYTES) {
-                throw tooLarge(tool, size(page));
-            }
-            return page;
+            return fitting(tool, result(slice(tool, document, id, first, Math.min(fits, items.size()))));
         }
         ObjectNode alone = document.deepCopy();
         ArrayNode cutItems = (ArrayNode) alone.path(tool.list());
         int room = (MAX_RESPONSE_BYTES - size(result(slice(tool, document, id, first, first)))) / RESPONSE_COPIES;
         cutItems.set(first, RecordCut.fit((ObjectNode) items.get(first), room));
-        CallToolResult cut = result(slice(tool, alone, id, first, first + 1));
-        if (size(cut) > MAX_RESPONSE_BYTES) {
-            throw tooLarge(tool, size(cut));
+        return fitting(tool, result(slice(tool, alone, id, first, first + 1)));
+    }
+
+    /** The result when it fits a response; else the error that says the answer cannot. */
+    private CallToolResult fitting(BraidTool tool, CallToolResult result) {
+        int size = size(result);
+        if (size > MAX_RESPONSE_BYTES) {
+            throw tooLarge(tool, size);
         }
-        return cut;
+        return result;
     }
 
     private static ObjectNode slice(BraidTool tool, ObjectNode document, String id, int from, int to) {

@@ -150,7 +150,7 @@ public final class Page {
         return text.substring(0, keep) + "… [" + (text.length() - keep) + " chars cut]";
     }
 
-    private static int bytes(String text) {
+    static int bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,8 @@ public final class RecordCut {
         return shallow(record);
     }
 
-    public static int bytes(JsonNode node) {
-        return node.toString().getBytes(StandardCharsets.UTF_8).length;
+    static int bytes(JsonNode node) {
+        return Page.bytes(node.toString());
     }
 
     private static JsonNode cut(JsonNode value, Limits limits) {
