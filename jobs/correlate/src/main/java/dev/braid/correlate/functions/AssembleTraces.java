@@ -39,7 +39,8 @@ import java.util.List;
  *   <li><b>Behind the watermark.</b> A trace whose first event is older than the watermark minus
  *       the lateness (history shipped late, a producer whose clock lags) is <i>replayed</i>: its
  *       event-time timers have passed, so it closes when none of its events arrived for
- *       {@code quiet}, and is cleared {@code allowedLateness} of wall time later.
+ *       {@code quiet}, and is cleared {@code allowedLateness} of wall time later. So is a closed
+ *       trace whose lateness the watermark jumped past in one step.
  * </ul>
  * A trace whose state is gone starts again as a replayed trace. The TTL is a backstop of days for
  * state whose timers were lost, never shorter than a lull: it counts wall time, not event time.
@@ -127,7 +128,7 @@ public final class AssembleTraces extends KeyedProcessFunction<String, Normalize
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             onWallTimer(trace, timestamp, ctx, out);
         } else if (timestamp == trace.cleanupTimer && !trace.replayed) {
-            cleanUpUnlessStillArriving(trace, ctx.timerService());
+            cleanUpUnlessJumped(trace, ctx.timerService());
         } else if (!trace.closed && !trace.replayed
                 && (timestamp == trace.inactivityTimer || timestamp == trace.maxDurationTimer)) {
             close(trace, timestamp == trace.inactivityTimer ? CloseReason.INACTIVITY : CloseReason.MAX_DURATION,
@@ -167,14 +168,15 @@ public final class AssembleTraces extends KeyedProcessFunction<String, Normalize
 
     /**
      * Clears a closed trace once its lateness passed, unless the watermark jumped far past that
-     * (another partition's clock, the first watermark after a start) while the trace's own events
-     * are still arriving: those would open it again. It is then cleared by wall time instead.
+     * (another partition's clock, the first watermark after a start): then the lateness passed in
+     * no time at all, and events of the trace still in flight would open it again as a second
+     * version 1. It is kept as a replayed trace instead, for the lateness in wall time.
      */
-    private void cleanUpUnlessStillArriving(TraceProgress trace, TimerService timers) throws Exception {
+    private void cleanUpUnlessJumped(TraceProgress trace, TimerService timers) throws Exception {
         boolean jumped = timers.currentWatermark() - trace.cleanupTimer > quiet;
-        long now = timers.currentProcessingTime();
-        if (jumped && now < trace.lastArrival + quiet) {
-            armWallTimer(trace, trace.lastArrival + quiet, timers);
+        if (jumped) {
+            trace.replayed = true;
+            armWallTimer(trace, timers.currentProcessingTime() + allowedLateness, timers);
             progress.update(trace);
         } else {
             clear(trace, timers);

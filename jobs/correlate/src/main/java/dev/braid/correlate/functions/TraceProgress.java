@@ -17,8 +17,9 @@ public class TraceProgress {
     public long maxDurationTimer;
     public long cleanupTimer;
     /**
-     * Whether the trace opened behind the watermark (history shipped late, a producer whose clock
-     * lags): its event-time timers have passed already, so wall time closes and clears it.
+     * Whether wall time closes and clears the trace: it opened behind the watermark (history
+     * shipped late, a producer whose clock lags), so its event-time timers have passed already, or
+     * the watermark jumped past its lateness before that lateness was served.
      */
     public boolean replayed;
     /** Processing time the latest event arrived, and the watermark then. */

@@ -125,9 +125,9 @@ class AssembleTracesStateBoundTest {
         assertThat(peakTimers).isLessThanOrEqualTo(TIMERS_PER_TRACE * LIVE_TRACES_BOUND);
 
         harness.processWatermark(T0 + startOf(TRACES - 1) + TRACE_SPAN + GAP.toMillis() + LATENESS.toMillis());
-        // The last watermark jumps far past the early traces' lateness while their events arrived
-        // just now in wall time (which a harness holds at 0): wall time clears those.
-        harness.setProcessingTime(QUIET.toMillis());
+        // The last watermark jumps far past the early traces' lateness, which then passes in wall
+        // time (a harness holds it at 0) before they are cleared.
+        harness.setProcessingTime(LATENESS.toMillis());
 
         assertEveryTraceCameOutOnceWithItsEvents();
         assertThat(stateEntries.count()).isZero();

@@ -172,6 +172,28 @@ class AssembleTracesTest {
     }
 
     @Test
+    void traceWhoseLatenessTheWatermarkJumpsPastIsKeptForTheLatenessInWallTime() throws Exception {
+        send(traced("a", 0, Level.INFO));
+        send(traced("b", SECOND, Level.INFO));
+        long jump = 50 * SECOND;
+        wallClock(jump);
+        watermark(DAY); // the first watermark after a start: live traffic of a day later
+
+        assertThat(onlyTrace().getEvents()).extracting(TraceEvent::getId).containsExactly("a", "b");
+        // A checkpoint upstream held the third line back for longer than the quiet gap.
+        long late = jump + LATENESS.toMillis() - 1;
+        wallClock(late);
+        send(traced("c", 2 * SECOND, Level.ERROR));
+
+        List<CorrelatedTrace> traces = traces();
+        assertThat(traces).extracting(CorrelatedTrace::getVersion).containsExactly(1, 2);
+        assertThat(traces.get(1).getEvents()).extracting(TraceEvent::getId).containsExactly("a", "b", "c");
+
+        wallClock(late + QUIET.toMillis());
+        assertNothingHeld();
+    }
+
+    @Test
     void stateAndTimersAreClearedOnceTheLatenessHasPassed() throws Exception {
         send(traced("a", 0, Level.INFO));
         send(traced("b", 10 * SECOND, Level.WARN));
