@@ -226,7 +226,8 @@ public final class RawRecordNormalizer implements Serializable {
      */
     private DeadLetter deadLetterOf(RawRecord raw, byte[] rawValue, int index, DeadLetterReason reason, String detail) {
         // Redact before cutting: a cut through a secret could leave a piece too short to recognise.
-        byte[] value = redactor.redact(rawValue);
+        String format = raw.headers.get(ParseInput.FORMAT_HEADER);
+        byte[] value = OtlpParsers.reads(format) ? OtlpParsers.redact(format, rawValue, redactor) : redactor.redact(rawValue);
         int keep = (int) Math.min(maxRecordBytes, MAX_DEAD_LETTER_RAW_BYTES);
         boolean truncated = value.length > keep;
         if (truncated) {

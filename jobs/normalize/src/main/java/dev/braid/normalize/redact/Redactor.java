@@ -248,7 +248,8 @@ public final class Redactor implements Serializable {
         return namesSecret(key) ? MASK : redact(value);
     }
 
-    private static boolean namesSecret(String key) {
+    /** Whether a key names a credential, judged whole and by its last dotted part. */
+    public static boolean namesSecret(String key) {
         Boolean secret = SECRET_KEY_NAMES.get(key);
         if (secret == null) {
             String lastPart = key.substring(key.lastIndexOf('.') + 1);

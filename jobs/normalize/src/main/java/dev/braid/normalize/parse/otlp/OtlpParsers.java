@@ -1,6 +1,7 @@
 package dev.braid.normalize.parse.otlp;
 
 import dev.braid.normalize.parse.ParseException;
+import dev.braid.normalize.redact.Redactor;
 import dev.braid.schema.DeadLetterReason;
 import dev.braid.schema.NormalizedEvent;
 
@@ -48,6 +49,14 @@ public final class OtlpParsers {
         };
         parsed.drafts().forEach(draft -> draft.getTags().add(tag(format)));
         return parsed;
+    }
+
+    /**
+     * A record of the format, or the part of it rejected, with its secrets masked for a dead letter:
+     * attribute by attribute when it is OTLP, so protobuf stays readable; as text when it is not.
+     */
+    public static byte[] redact(String format, byte[] payload, Redactor redactor) {
+        return OtlpRedaction.redact(format, payload, redactor);
     }
 
     /**
