@@ -1,5 +1,6 @@
 package dev.braid.cli;
 
+import dev.braid.connectors.RawInput;
 import dev.braid.connectors.Topics;
 import dev.braid.schema.Source;
 
@@ -19,8 +20,8 @@ import java.util.Map;
 /**
  * Forty-two minutes of a shop app's development loop, as the real tools write it. A commit
  * tightens checkout password validation: the browser's checkout call fails with a 500 carrying a
- * trace id, the backend logs the error with its stack trace line by line, and Jest goes red on that
- * commit; shoppers retrying get 500s. The e2e job's spot runner is interrupted three times and the job fails, as do the unit
+ * trace id, the backend logs the error with its stack trace line by line and its OpenTelemetry
+ * SDK exports the request's span, and Jest goes red on that commit; shoppers retrying get 500s. The e2e job's spot runner is interrupted three times and the job fails, as do the unit
  * tests and a first agent run. A second agent run retries the fix six times, succeeds, commits
  * it, and the suite is green again.
  *
@@ -131,6 +132,7 @@ public final class DemoScenario {
                 Map.of("braid.service", "shop-worker"));
         send(at + 163, Source.BACKEND, "shop-worker", "\tat com.acme.shop.checkout.CheckoutService.submit(CheckoutService.java:88)",
                 Map.of("braid.service", "shop-worker"));
+        checkoutSpan(at + 2, at + 174);
         send(at + 180, Source.BROWSER, "tab-1", """
                 {"method":"Network.responseReceived","params":{"requestId":"812.5","timestamp":265.93,"type":"Fetch",\
                 "response":{"url":"http://localhost:3000/api/checkout","status":500,"statusText":"Internal Server Error",\
@@ -140,6 +142,28 @@ public final class DemoScenario {
                 {"method":"Runtime.consoleAPICalled","params":{"type":"error","timestamp":%d,\
                 "args":[{"type":"string","value":"Checkout failed: password does not meet the new policy (trace %s)"}]}}"""
                 .formatted(millis(at + 200), CHECKOUT_TRACE_ID), Map.of());
+    }
+
+    /**
+     * The API's server span of the failed checkout, as its OpenTelemetry SDK exports it through the
+     * Collector's Kafka exporter (OTLP/JSON): it joins the browser's request by trace id and tells
+     * which commit the API runs. It ends when the response is sent, after the error it reports.
+     */
+    private void checkoutSpan(long startAt, long endAt) {
+        send(endAt, topics.input(RawInput.OTLP_SPANS), null, """
+                {"resourceSpans":[{"resource":{"attributes":[\
+                {"key":"service.name","value":{"stringValue":"shop-api"}},\
+                {"key":"vcs.repository.url.full","value":{"stringValue":"https://github.com/%s"}},\
+                {"key":"vcs.ref.head.name","value":{"stringValue":"main"}},\
+                {"key":"vcs.ref.head.revision","value":{"stringValue":"%s"}}]},\
+                "scopeSpans":[{"scope":{"name":"@opentelemetry/instrumentation-http","version":"0.57.0"},"spans":[{\
+                "traceId":"%s","spanId":"5e1d2c3b4a596877","parentSpanId":"00f067aa0ba902b7","name":"POST /api/checkout","kind":2,\
+                "startTimeUnixNano":"%d","endTimeUnixNano":"%d","attributes":[\
+                {"key":"http.request.method","value":{"stringValue":"POST"}},\
+                {"key":"http.route","value":{"stringValue":"/api/checkout"}},\
+                {"key":"http.response.status_code","value":{"intValue":"500"}}],\
+                "status":{"code":2,"message":"password policy rejected the request"}}]}]}]}"""
+                .formatted(REPO, TIGHTEN, CHECKOUT_TRACE_ID, millis(startAt) * 1_000_000, millis(endAt) * 1_000_000), Map.of());
     }
 
     /** A shopper's checkout call without tracing: the browser's request and response. */
@@ -209,8 +233,13 @@ public final class DemoScenario {
     }
 
     private void send(long at, Source source, String key, String value, Map<String, String> headers) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.raw(source), null, millis(at),
-                key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        send(at, topics.raw(source), key, value, headers);
+    }
+
+    /** The Collector's exporter writes no key unless told to partition by trace id: {@code key} may be null. */
+    private void send(long at, String topic, String key, String value, Map<String, String> headers) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, millis(at),
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
         headers.forEach((name, header) -> record.headers().add(new RecordHeader(name, header.getBytes(StandardCharsets.UTF_8))));
         steps.add(new Step(at, record));
     }

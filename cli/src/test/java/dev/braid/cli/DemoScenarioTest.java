@@ -91,7 +91,14 @@ class DemoScenarioTest {
         assertThat(trace.getSourceCounts()).containsKeys("browser", "backend");
         assertThat(trace.getEvents()).extracting(TraceEvent::getMessage)
                 .anySatisfy(message -> assertThat(message).contains("rejected password for order 1182"));
-        assertThat(trace.getFirstError()).isNotNull();
+        assertThat(trace.getEvents()).as("the API's OpenTelemetry span, read from the Collector's topic")
+                .filteredOn(event -> event.getKind().equals("span")).singleElement().satisfies(span -> {
+                    assertThat(span.getMessage()).isEqualTo(
+                            "shop-api: POST /api/checkout 500 (ERROR: password policy rejected the request) 172.0 ms");
+                    assertThat(span.getCommit()).isEqualTo(DemoScenario.TIGHTEN);
+                });
+        assertThat(trace.getFirstError().getMessage()).as("the span ends after the error it reports")
+                .contains("checkout failed: password policy rejected the request");
     }
 
     @Test
