@@ -34,6 +34,9 @@ public final class AgentEventParser implements FormatParser {
     private static final String FORMAT = "agent-events";
     private static final List<String> TYPES =
             List.of("task.attempt", "task.state", "quality_gate", "llm.call", "mcp.health", "task.outcome");
+    /** The metadata key of the envelope's {@code signature}. */
+    public static final String TASK_SIGNATURE = "task_signature";
+
     private static final Set<String> ENVELOPE = Set.of("type", "time", "task_id", "signature", "attempt", "agent",
             "trace_id", "span_id", "traceparent", "repo", "branch", "commit");
     private static final Map<String, Set<String>> TYPE_FIELDS = Map.of(
@@ -109,7 +112,8 @@ public final class AgentEventParser implements FormatParser {
                 .setBranch(fields.text("branch"))
                 .setCommit(fields.text("commit"));
         TraceIds.apply(TraceIds.fromJson(event), draft);
-        Drafts.meta(draft, "signature", envelope.signature());
+        // Not "signature": metadata under that name is masked as a credential (AWS's Signature=).
+        Drafts.meta(draft, TASK_SIGNATURE, envelope.signature());
         Drafts.meta(draft, "attempt", envelope.attempt());
         Drafts.meta(draft, "agent", fields.text("agent"));
         for (Iterator<Map.Entry<String, JsonNode>> it = event.fields(); it.hasNext(); ) {

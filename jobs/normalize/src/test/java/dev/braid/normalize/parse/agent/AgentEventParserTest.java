@@ -1,5 +1,7 @@
 package dev.braid.normalize.parse.agent;
 
+import dev.braid.connectors.RawRecord;
+import dev.braid.normalize.functions.RawRecordNormalizer;
 import dev.braid.normalize.parse.ParseException;
 import dev.braid.schema.AgentStep;
 import dev.braid.schema.DeadLetterReason;
@@ -7,12 +9,15 @@ import dev.braid.schema.Level;
 import dev.braid.schema.LlmCall;
 import dev.braid.schema.McpHealth;
 import dev.braid.schema.NormalizedEvent;
+import dev.braid.schema.Source;
 import dev.braid.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +61,18 @@ class AgentEventParserTest {
                 .hasMessage(message);
     }
 
+    /** Metadata named {@code signature} is masked as a credential: the task's must come through. */
+    @Test
+    void theTaskSignatureSurvivesRedaction() {
+        String line = "{\"type\":\"task.attempt\"," + ENVELOPE + ",\"attempt\":1}";
+        RawRecord raw = new RawRecord(Source.AGENT, "braid.raw.agent", 0, 0, Instant.parse("2026-11-21T09:00:01Z").toEpochMilli(),
+                null, line.getBytes(StandardCharsets.UTF_8), Map.of());
+
+        NormalizedEvent event = new RawRecordNormalizer(1 << 20, Duration.ofMinutes(10)).normalize(raw).events().get(0);
+
+        assertThat(event.getMetadata()).containsEntry(AgentEventParser.TASK_SIGNATURE, "s-1");
+    }
+
     @Test
     void retriedTaskYieldsEveryKindInTheExpectedNumbers() throws ParseException {
         for (String line : Fixtures.lines(FIXTURE)) {
@@ -86,7 +103,7 @@ class AgentEventParserTest {
         List<NormalizedEvent.Builder> drafts = fixtureEvents();
 
         assertThat(drafts).extracting(d -> d.getKeysBuilder().getTaskId()).containsOnly(TASK);
-        assertThat(drafts).extracting(d -> d.getMetadata().get("signature")).containsOnly("c3f1a9e27b4d5068");
+        assertThat(drafts).extracting(d -> d.getMetadata().get(AgentEventParser.TASK_SIGNATURE)).containsOnly("c3f1a9e27b4d5068");
         assertThat(drafts).extracting(d -> d.getMetadata().get("agent")).containsOnly("braid-fixer/0.4.2");
         assertThat(drafts).extracting(NormalizedEvent.Builder::getTraceId).doesNotContainNull().hasSize(68);
         assertThat(drafts.stream().map(NormalizedEvent.Builder::getTraceId).distinct()).hasSize(7);
