@@ -143,11 +143,11 @@ public final class AssembleTraces extends KeyedProcessFunction<String, Normalize
         }
         trace.wallTimer = 0;
         long watermark = ctx.timerService().currentWatermark();
-        if (trace.closed) {
+        if (trace.closed) { // only a replayed trace keeps a wall timer once closed: its lateness counts wall time
             if (now < trace.lastArrival + quiet) { // late events still coming
                 armWallTimer(trace, trace.lastArrival + quiet, ctx.timerService());
                 progress.update(trace);
-            } else if (trace.replayed || watermark >= trace.cleanupTimer) {
+            } else {
                 clear(trace, ctx.timerService());
             }
         } else if (now < trace.lastArrival + quiet) {
