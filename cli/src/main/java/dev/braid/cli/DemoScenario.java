@@ -21,8 +21,9 @@ import java.util.Map;
  * Forty-two minutes of a shop app's development loop, as the real tools write it. A commit
  * tightens checkout password validation: the browser's checkout call fails with a 500 carrying a
  * trace id, the backend logs the error with its stack trace line by line and its OpenTelemetry
- * SDK exports the request's span, and Jest goes red on that commit; shoppers retrying get 500s. The e2e job's spot runner is interrupted three times and the job fails, as do the unit
- * tests and a first agent run. A second agent run retries the fix six times, succeeds, commits
+ * SDK exports the request's span, and Jest goes red on that commit; shoppers retrying get 500s.
+ * The e2e job's spot runner is interrupted three times and the job fails, as do the unit tests
+ * and a first agent run. A second agent run retries the fix six times, succeeds, commits
  * it, and the suite is green again.
  *
  * <p>Times are offsets from a start instant, so the demo can end its replay at "now" and tests can
