@@ -40,6 +40,7 @@ import java.util.stream.Stream;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Duration READY = Duration.ofSeconds(60);
+    private static final Duration TOPICS_LISTED_WITHIN = Duration.ofSeconds(30);
     private static final int NODE_ID = 1;
 
     private static final String SCRAM = "SCRAM-SHA-512";
@@ -151,7 +152,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Creates the topics that do not exist yet (replication factor 1). */
+    /** Creates the topics that do not exist yet (replication factor 1), and returns once the broker lists them. */
     public void createTopics(Collection<TopicSpec> topics) {
         try (Admin admin = admin()) {
             for (TopicSpec topic : topics) {
@@ -164,9 +165,29 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
+            awaitListed(admin, topics.stream().map(TopicSpec::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Waits until the broker lists the topics: the controller has committed them when creation
+     * returns, but the broker applies its metadata a moment later, and a client that lists topics
+     * in between (braid run checks its topics at start) would find them missing.
+     */
+    private static void awaitListed(Admin admin, List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + TOPICS_LISTED_WITHIN.toNanos();
+        try {
+            while (!admin.listTopics().names().get().containsAll(names)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker did not list the created topics within " + TOPICS_LISTED_WITHIN);
+                }
+                Thread.sleep(20);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not list topics", e.getCause());
         }
     }
 
